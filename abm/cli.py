@@ -1,0 +1,182 @@
+"""The ``ruimte`` command line (also ``python -m abm``).
+
+Every input error prints one paragraph naming the file, the field and the allowed values, and
+exits with status 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from abm import __version__
+from abm.errors import InputError
+from environment.grid import RESOLUTIONS_M
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from abm.model import RegionModel
+    from abm.output import check_out_dir, default_out_dir, run_id, write_run
+    from abm.scenario import load_scenario, read_scenario_file
+    from environment.landscape import load_landscape
+
+    scenario = load_scenario(
+        args.scenario, start_year=args.start, end_year=args.end, resolution_m=args.resolution,
+        seed=args.seed, region=args.region,
+    )
+    _, scenario_file = read_scenario_file(args.scenario)
+    out = Path(args.out) if args.out else default_out_dir(scenario.name)
+    check_out_dir(out)
+    landscape = load_landscape(scenario.resolution_m)
+    began = time.perf_counter()
+    model = RegionModel(scenario, landscape)
+    model.run_id = run_id(model)
+    years = range(scenario.start_year, scenario.end_year + 1)
+    for year in tqdm(years, desc=f"ruimte {scenario.name}", unit="yr", disable=args.quiet or None):
+        model.run_until(year)
+    wall = time.perf_counter() - began
+    path = write_run(model, out, wall, scenario_file, figures=not args.no_figures)
+    region = ", ".join(model.landscape.provinces) or "NL"
+    print(f"ruimte: {scenario.name} {scenario.start_year}-{scenario.end_year} at "
+          f"{scenario.resolution_m} m ({region}) ran in {wall:.1f} s; results in {path}")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from abm.scenario import load_scenario
+    from experiments.library import scenario_names
+
+    for name in scenario_names():
+        print(f"{name:24s} {load_scenario(name).description}")
+    return 0
+
+
+def _cmd_scenario_check(args: argparse.Namespace) -> int:
+    from abm.scenario import load_scenario
+
+    scenario = load_scenario(args.file)
+    print(f"{args.file}: valid scenario '{scenario.name}' ({scenario.start_year}-"
+          f"{scenario.end_year}, {scenario.resolution_m} m, {len(scenario.instruments)} "
+          "instruments)")
+    return 0
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from abm.indicators import INDICATORS
+
+    print(f"{'indicator':28s} {'unit':12s} definition")
+    for ind in INDICATORS:
+        print(f"{ind.name:28s} {ind.unit:12s} {ind.definition}")
+    return 0
+
+
+def _cmd_instruments(args: argparse.Namespace) -> int:
+    from abm.policy.catalogue import catalogue
+    from abm.policy.registry import implemented
+
+    impl = implemented()
+    entries = catalogue().values()
+    if args.implemented:
+        entries = [e for e in entries if e.id in impl]
+    print(f"{'id':22s} {'impl':5s} {'mechanism':13s} {'level':10s} {'priority':9s} name")
+    for e in entries:
+        mark = "yes" if e.id in impl else "-"
+        print(f"{e.id:22s} {mark:5s} {e.mechanism:13s} {e.level:10s} {e.priority:9s} {e.name_en}")
+    print(f"\n{len(impl)} of {len(catalogue())} catalogue instruments implemented")
+    return 0
+
+
+def _cmd_data_build(args: argparse.Namespace) -> int:
+    from environment.builder import build_bundle
+
+    began = time.perf_counter()
+    path = build_bundle(args.resolution, source=args.source, out_dir=args.out)
+    print(f"ruimte: {args.resolution} m landscape written to {path} "
+          f"in {time.perf_counter() - began:.1f} s")
+    return 0
+
+
+def _cmd_data_info(args: argparse.Namespace) -> int:
+    from environment.landscape import load_landscape
+
+    land = load_landscape(args.resolution, build_missing=False)
+    grid = land.grid
+    print(f"bundle     {land.path}\ngrid       {grid.n_rows} x {grid.n_cols} cells of "
+          f"{grid.cell_size_m} m, {grid.crs}, bounds {grid.bounds_m}\n"
+          f"data       {land.data_version} (format {land.manifest['format']})")
+    for key, value in land.manifest.get("summary", {}).items():
+        print(f"{key:28s} {value}")
+    print("\nlayer                      dtype    units       definition")
+    for name, meta in land.manifest["layers"].items():
+        print(f"{name:26s} {meta['dtype']:8s} {meta['units']:11s} {meta['description']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruimte",
+        description="ruimte: an agent-based regional development model of the Netherlands.",
+    )
+    parser.add_argument("--version", action="version", version=f"ruimte {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a scenario and write indicators, maps and figures")
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="library scenario name or path to a TOML file (default: baseline)")
+    run.add_argument("--start", type=int, help="first simulated year (default: the scenario's)")
+    run.add_argument("--end", type=int, help="last simulated year (default: the scenario's)")
+    run.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, help="cell size in metres")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--region", nargs="+", metavar="PROVINCE",
+                     help="restrict to provinces (names or CBS codes PV20-PV31)")
+    run.add_argument("--out", help="output folder (default: results/<scenario>-<UTC time>)")
+    run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=_cmd_run)
+
+    sub.add_parser("scenarios", help="list the library scenarios").set_defaults(
+        func=_cmd_scenarios)
+
+    scen = sub.add_parser("scenario", help="work with one scenario file")
+    scen_sub = scen.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
+    check = scen_sub.add_parser("check", help="validate a scenario file without running it")
+    check.add_argument("file", help="scenario TOML file or library name")
+    check.set_defaults(func=_cmd_scenario_check)
+
+    sub.add_parser("indicators", help="list every indicator with unit and definition"
+                   ).set_defaults(func=_cmd_indicators)
+
+    inst = sub.add_parser("instruments", help="list the instrument catalogue")
+    inst.add_argument("--implemented", action="store_true", help="only implemented instruments")
+    inst.set_defaults(func=_cmd_instruments)
+
+    data = sub.add_parser("data", help="build or inspect landscape bundles")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    build = data_sub.add_parser("build", help="build a landscape bundle from open data")
+    build.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, required=True)
+    build.add_argument("--source", help="open-data folder (default: ../shared/data/nl)")
+    build.add_argument("--out", help="bundle folder (default: the user cache)")
+    build.set_defaults(func=_cmd_data_build)
+    info = data_sub.add_parser("info", help="describe the bundle a run would use")
+    info.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, default=1000)
+    info.set_defaults(func=_cmd_data_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ruimte`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"ruimte: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

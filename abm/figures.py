@@ -1,0 +1,123 @@
+"""Figures of one run: seaborn time series of the main indicators and maps of key layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from abm.indicators import INDICATOR_BY_NAME  # noqa: E402
+from environment.layers import LAND_USE_CLASSES  # noqa: E402
+
+if TYPE_CHECKING:
+    from abm.model import RegionModel
+
+#: Indicators drawn in the time-series figure.
+MAIN_INDICATORS: tuple[str, ...] = (
+    "population",
+    "households",
+    "agri_area_ha",
+    "nature_area_ha",
+    "urban_area_ha",
+    "water_storage_reserved_ha",
+)
+LAND_USE_COLOURS = {1: "#d7301f", 2: "#f0e68c", 3: "#2e8b57", 4: "#6baed6"}
+
+
+def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
+    """National rows, or the sum of the provinces in a regional run."""
+    national = frame[frame.level == "nl"]
+    if not national.empty:
+        return national
+    return frame[frame.level == "provincie"].groupby("year", as_index=False).sum(numeric_only=True)
+
+
+def timeseries(frame: pd.DataFrame, path: Path) -> None:
+    """One panel per main indicator over the years."""
+    top = _top_level(frame)
+    long = top.melt(id_vars="year", value_vars=list(MAIN_INDICATORS), var_name="indicator")
+    long["indicator"] = [f"{n} [{INDICATOR_BY_NAME[n].unit}]" for n in long.indicator]
+    grid = sns.relplot(data=long, x="year", y="value", col="indicator", col_wrap=3, kind="line",
+                       marker="o", height=2.6, aspect=1.3, facet_kws={"sharey": False})
+    grid.set_titles("{col_name}")
+    grid.figure.suptitle("ruimte: main indicators", y=1.02)
+    grid.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(grid.figure)
+
+
+def provinces(frame: pd.DataFrame, indicator: str, path: Path) -> None:
+    """One line per province for ``indicator``."""
+    prov = frame[frame.level == "provincie"]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    sns.lineplot(data=prov, x="year", y=indicator, hue="region_code", ax=ax)
+    ax.set_ylabel(f"{indicator} [{INDICATOR_BY_NAME[indicator].unit}]")
+    ax.legend(title="province", fontsize=7, ncols=2)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _extent_km(model: RegionModel) -> list[float]:
+    left, bottom, right, top = model.landscape.grid.bounds_m
+    return [left / 1000, right / 1000, bottom / 1000, top / 1000]
+
+
+def map_land_use(land_use: np.ndarray, model: RegionModel, path: Path) -> None:
+    codes = sorted(LAND_USE_CLASSES)
+    cmap = ListedColormap(["white"] + [LAND_USE_COLOURS[c] for c in codes])
+    norm = BoundaryNorm(np.arange(-0.5, len(codes) + 1), cmap.N)
+    fig, ax = plt.subplots(figsize=(6, 7))
+    ax.imshow(land_use, cmap=cmap, norm=norm, extent=_extent_km(model), interpolation="nearest")
+    ax.legend(handles=[Patch(color=LAND_USE_COLOURS[c], label=LAND_USE_CLASSES[c]) for c in codes],
+              loc="lower right", fontsize=8)
+    _finish(ax, fig, f"Land use {model.year}", path)
+
+
+def map_values(values: np.ndarray, model: RegionModel, path: Path, title: str, label: str,
+               log: bool = False, cmap: str = "viridis") -> None:
+    shown = np.where(model.landscape["land_mask"], values, np.nan).astype(float)
+    fig, ax = plt.subplots(figsize=(6, 7))
+    positive = shown[np.isfinite(shown) & (shown > 0)]
+    norm = LogNorm(vmin=max(positive.min(), 1e-3), vmax=positive.max()) if (
+        log and positive.size) else None
+    image = ax.imshow(shown, cmap=cmap, norm=norm, extent=_extent_km(model),
+                      interpolation="nearest")
+    fig.colorbar(image, ax=ax, shrink=0.6, label=label)
+    _finish(ax, fig, title, path)
+
+
+def _finish(ax: plt.Axes, fig: plt.Figure, title: str, path: Path) -> None:
+    ax.set_title(title)
+    ax.set_xlabel("RD x [km]")
+    ax.set_ylabel("RD y [km]")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def draw_all(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionModel,
+             out: Path) -> list[Path]:
+    """Draw every figure of a run into ``out``; return the paths."""
+    sns.set_theme(style="whitegrid", context="paper")
+    paths = [out / "timeseries.png", out / "population_by_province.png",
+             out / "map_land_use.png", out / "map_inhabitants.png",
+             out / "map_groundwater_depth_cm.png", out / "map_no_new_buildings.png"]
+    timeseries(frame, paths[0])
+    provinces(frame, "population", paths[1])
+    map_land_use(maps["land_use"], model, paths[2])
+    cell_km2 = model.landscape.grid.cell_area_ha / 100.0
+    map_values(maps["inhabitants"] / cell_km2, model, paths[3],
+               f"Inhabitants {model.year}", "inhabitants per km2", log=True, cmap="magma")
+    map_values(maps["groundwater_depth_cm"], model, paths[4],
+               "Groundwater depth below surface", "cm", cmap="YlGnBu_r")
+    map_values(maps["no_new_buildings"], model, paths[5],
+               f"No new buildings {model.year}", "1 = not allowed", cmap="Reds")
+    return paths

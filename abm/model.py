@@ -1,0 +1,219 @@
+"""RegionModel: the Netherlands (or some provinces) simulated year by year.
+
+The year, in order (``RegionModel.step``); data flows one way down this list:
+
+1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
+2. policy apply: active instruments write the year's PolicyState
+3. water: waterschappen move water levels (farmers issue)
+4. farmers decide (farmers issue)
+5. markets clear: land and housing (farmers and cities issues)
+6. firms and households: here the provincial population trend until the agents arrive
+7. environment processes: nitrogen, peat, land-use bookkeeping (farmers issue)
+8. indicators for the year
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa import Model
+
+from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
+from abm.policy.catalogue import catalogue
+from abm.policy.mechanisms import Instrument
+from abm.policy.registry import implemented
+from abm.policy.state import PolicyState
+from abm.regions import province_code
+from abm.rng import RunStreams
+from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
+from agents.government import Government, create_governments
+from environment import population
+from environment.landscape import Landscape, load_landscape
+
+
+class RegionModel(Model):
+    """The ruimte model of one scenario on one landscape.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (:func:`abm.scenario.load_scenario`).
+    landscape : Landscape, optional
+        The national landscape at the scenario's resolution; loaded when not given. It is cut
+        to the scenario's region here.
+
+    Attributes
+    ----------
+    year : int
+        The last simulated year (``start_year - 1`` before the first step).
+    land_use, inhabitants, households : ndarray
+        Mutable cell state (the landscape's layers stay read-only).
+    policy : PolicyState
+        What this year's instruments say.
+    governments : dict of str to list of Government
+        Government agents by level.
+
+    Examples
+    --------
+    >>> m = RegionModel.from_scenario("baseline", resolution=1000, region="Utrecht", end=2026)
+    >>> m.run_until(2026)
+    >>> sorted(m.indicators().year.unique().tolist())
+    [2024, 2025, 2026]
+    """
+
+    def __init__(self, scenario: Scenario, landscape: Landscape | None = None) -> None:
+        self.streams = RunStreams(scenario.seed)
+        super().__init__(rng=self.streams.generator("mesa"))
+        self.scenario_spec = scenario
+        self.start_year = scenario.start_year
+        self.end_year = scenario.end_year
+        self.year = scenario.start_year - 1
+        national = landscape if landscape is not None else load_landscape(scenario.resolution_m)
+        provinces = scenario.provinces
+        self.landscape = national.subset(provinces) if provinces else national
+
+        land = self.landscape
+        codes = land.codes("province")
+        factor = population.calibrate_to_year(
+            land["inhabitants"], land["province_id"], codes, self.start_year
+        )
+        self.inhabitants = land["inhabitants"] * factor
+        self.households = land["households"] * factor
+        self._growth = 1.0 + population.rate_per_cell(land["province_id"], codes)
+        self.land_use = land["land_use"].copy()
+
+        self.policy = PolicyState(land.grid.shape)
+        self.governments: dict[str, list[Government]] = create_governments(self)
+        self.instruments: list[Instrument] = self._create_instruments()
+        self.run_id = ""
+        self._table = IndicatorTable(self, national=not provinces)
+        self._latest: dict[str, dict] = {}
+
+    @classmethod
+    def from_scenario(
+        cls,
+        name_or_path: str = "baseline",
+        *,
+        resolution: int | None = None,
+        seed: int | None = None,
+        region: str | list[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> RegionModel:
+        """Build a model from a library scenario name or a TOML path, with overrides.
+
+        ``region`` restricts the run to one or more provinces (names or CBS codes).
+        """
+        if isinstance(region, str):
+            region = [region]
+        scenario = load_scenario(
+            name_or_path, resolution_m=resolution, seed=seed, region=region,
+            start_year=start, end_year=end,
+        )
+        return cls(scenario)
+
+    # -- the year -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one year: the phases of the module docstring, in order."""
+        year = self.year + 1
+        if (year - self.start_year) % self.scenario_spec.review_interval_yr == 0:
+            self._review(year)  # 1
+        self._apply_policy(year)  # 2
+        # 3 water, 4 farmers decide, 5 markets clear: arrive with the farmers issue.
+        self._grow_population()  # 6
+        # 7 environment processes: arrive with the farmers issue.
+        self._collect_indicators(year)  # 8
+        self.year = year
+
+    def run_until(self, year: int) -> None:  # type: ignore[override]
+        """Simulate every year up to and including calendar ``year``."""
+        steps = year - self.start_year + 1
+        if steps > self.steps:
+            super().run_until(steps)
+
+    def _review(self, year: int) -> None:
+        for level in ("rijk", "provincie", "waterschap", "gemeente"):
+            for gov in self.governments[level]:
+                gov.review(year)
+
+    def _apply_policy(self, year: int) -> None:
+        self.policy.clear()
+        for level in ("rijk", "provincie", "waterschap", "gemeente"):
+            for gov in self.governments[level]:
+                gov.apply_instruments(self.policy, year)
+
+    def _grow_population(self) -> None:
+        self.inhabitants *= self._growth
+        self.households *= self._growth
+
+    def _collect_indicators(self, year: int) -> None:
+        keys = {"run_id": self.run_id, "scenario": self.scenario_spec.name,
+                "seed": self.scenario_spec.seed, "year": year}
+        for row in self._table.collect(self, keys):
+            self._latest[row["region_code"]] = row
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def _create_instruments(self) -> list[Instrument]:
+        """One instrument object per scenario instrument and owning government in scope."""
+        out: list[Instrument] = []
+        land = self.landscape
+        for spec in self.scenario_spec.instruments:
+            cls = implemented()[spec.id]
+            params = cls.Parameters.model_validate(spec.parameters)
+            level = spec.owner or cls.default_owner or DEFAULT_OWNER[catalogue()[spec.id].level]
+            scope = land["land_mask"].copy()
+            if spec.scope.provinces:
+                ids = [land.codes("province").index(province_code(p)) + 1
+                       for p in spec.scope.provinces]
+                scope &= np.isin(land["province_id"], ids)
+            layer = spec.scope.layer or cls.default_scope_layer
+            if layer:
+                scope &= land[layer]
+            for gov in self.governments[level]:
+                cells = scope & gov.territory
+                if not cells.any():
+                    continue
+                inst = cls(
+                    spec.id, params,
+                    start_year=spec.start_year or self.start_year,
+                    end_year=spec.end_year or self.end_year,
+                    cells=cells, owner=gov, adaptive=spec.adaptive,
+                )
+                gov.instruments.append(inst)
+                out.append(inst)
+        return out
+
+    # -- results --------------------------------------------------------------------------
+
+    def latest_indicator(self, name: str, government: Government) -> float | None:
+        """The last collected value of indicator ``name`` for a government's region."""
+        row = self._latest.get(government.code)
+        return None if row is None else row.get(name)
+
+    def indicators(self) -> pd.DataFrame:
+        """All collected rows: key columns, then one column per indicator."""
+        columns = list(KEY_COLUMNS) + [ind.name for ind in INDICATORS]
+        frame = pd.DataFrame(self._table.rows, columns=columns)
+        frame["seed"] = frame["seed"].astype("int64")
+        frame["year"] = frame["year"].astype("int32")
+        return frame
+
+    def _mask_union(self, *kinds: str) -> np.ndarray:
+        out = np.zeros(self.landscape.grid.shape, dtype=np.uint8)
+        for kind in kinds:
+            if kind in self.policy.masks:
+                out |= self.policy.masks[kind]
+        return out
+
+    def maps(self) -> dict[str, np.ndarray]:
+        """The end state of the key layers, for GeoTIFFs and map figures."""
+        return {
+            "land_use": self.land_use,
+            "inhabitants": self.inhabitants.astype(np.float32),
+            "households": self.households.astype(np.float32),
+            "groundwater_depth_cm": np.asarray(self.landscape["groundwater_depth_cm"]),
+            "natura2000_n_sensitive": self.landscape["natura2000_n_sensitive"].astype(np.uint8),
+            "no_new_buildings": self._mask_union("no_new_buildings", "reserved"),
+        }

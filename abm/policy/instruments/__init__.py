@@ -1,0 +1,6 @@
+"""Implementations of catalogue instruments, one module per policy family.
+
+Importing this package registers every implementation in :mod:`abm.policy.registry`.
+"""
+
+from abm.policy.instruments import water_bodem  # noqa: F401

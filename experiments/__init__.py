@@ -1,0 +1,1 @@
+"""Scenarios and experiments: the scenario library (TOML) and, later, batch runs."""
