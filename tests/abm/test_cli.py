@@ -1,0 +1,148 @@
+"""The command line: the main job's outputs, and exit 2 with nothing written on bad input."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+
+from abm.cli import main
+from abm.indicators import INDICATORS, KEY_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "baseline"
+    code = main(["run", "baseline", "--resolution", "1000", "--end", "2027", "--out", str(out),
+                 "--quiet"])
+    assert code == 0
+    return out
+
+
+def test_run_writes_indicators_maps_figures_and_manifest(run_dir):
+    frame = pd.read_parquet(run_dir / "indicators.parquet")
+    assert list(frame.columns) == list(KEY_COLUMNS) + [i.name for i in INDICATORS]
+    assert set(frame.level) == {"nl", "provincie", "corop"}
+    assert sorted(frame.year.unique()) == [2024, 2025, 2026, 2027]
+    assert set(frame[frame.level == "provincie"].region_code) == {f"PV{n}" for n in range(20, 32)}
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["seed"] == 1 and manifest["resolution_m"] == 1000
+    assert manifest["scenario"]["name"] == "baseline"
+    assert len(manifest["scenario_sha256"]) == 64
+    assert manifest["versions"]["mesa"].startswith("3.")
+    assert frame.run_id.unique().tolist() == [manifest["run_id"]]
+    assert {"maps/land_use.tif", "figures/timeseries.png"} <= set(manifest["outputs"])
+    for name in manifest["outputs"]:
+        assert (run_dir / name).stat().st_size > 0
+    assert not list(run_dir.parent.glob(".*partial*"))
+
+
+def test_maps_are_geotiffs_in_rd_new(run_dir):
+    with rasterio.open(run_dir / "maps" / "land_use.tif") as src:
+        assert src.crs.to_epsg() == 28992
+        assert src.res == (1000.0, 1000.0)
+        assert set(np.unique(src.read(1))) <= {0, 1, 2, 3, 4}
+
+
+def _bad(argv, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main([*argv, "--out", str(out)] if argv[0] == "run" else argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name != "bad.toml"]
+    assert err.startswith("ruimte: error: ") and err.count("\n") == 1
+    return err
+
+
+def test_unknown_scenario(tmp_path, capsys):
+    err = _bad(["run", "nope"], tmp_path, capsys)
+    assert "field 'scenario'" in err and "baseline" in err
+
+
+def test_unknown_province(tmp_path, capsys):
+    err = _bad(["run", "--region", "Atlantis", "--resolution", "1000"], tmp_path, capsys)
+    assert "--region" in err and "PV26 (Utrecht)" in err
+
+
+def test_end_before_start(tmp_path, capsys):
+    err = _bad(["run", "--start", "2030", "--end", "2025"], tmp_path, capsys)
+    assert "--end" in err and "end_year" in err
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ('name = "b"\n[[instruments]]\nid = "NOPE-1"\n', "instruments[0].id"),
+        ('name = "b"\nseed = "one"\n', "seed"),
+        ('name = "b"\n[[instruments]]\nid = "WBS-13"\nparameters = { storage_share = -1.0 }\n',
+         "instruments[0].parameters.storage_share"),
+        ('name = "b"\nresolution_m = 10\n', "resolution_m"),
+    ],
+)
+def test_bad_scenario_file(tmp_path, capsys, text, field):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    err = _bad(["run", str(path)], tmp_path, capsys)
+    assert str(path) in err and f"field '{field}'" in err and "Allowed:" in err
+
+
+def test_missing_bundle(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("RUIMTE_BUNDLE_DIR", str(tmp_path / "bundles"))
+    (tmp_path / "bundles" / "nl_1000m").mkdir(parents=True)
+    (tmp_path / "bundles" / "nl_1000m" / "manifest.json").write_text("{}")
+    out = tmp_path / "out"
+    code = main(["run", "--resolution", "1000", "--end", "2024", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "landscape bundle is missing" in err and "ruimte data build" in err
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = main(["run", "--resolution", "1000", "--end", "2024", "--out", str(blocker / "run")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--out" in err and "writable" in err
+    assert blocker.read_text() == "not a folder"
+
+
+def test_existing_output_folder_is_not_overwritten(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code = main(["run", "--resolution", "1000", "--end", "2024", "--out", str(out)])
+    assert code == 2 and "not empty" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_scenario_check(tmp_path, capsys):
+    assert main(["scenario", "check", "baseline"]) == 0
+    assert "valid scenario 'baseline'" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nend_year = 1999\n')
+    assert main(["scenario", "check", str(bad)]) == 2
+    assert "end_year" in capsys.readouterr().err
+
+
+def test_listings(capsys):
+    assert main(["scenarios"]) == 0
+    assert "baseline" in capsys.readouterr().out
+    assert main(["indicators"]) == 0
+    out = capsys.readouterr().out
+    assert all(ind.name in out for ind in INDICATORS)
+    assert main(["instruments", "--implemented"]) == 0
+    assert "WBS-13" in capsys.readouterr().out
+    assert main(["data", "info", "--resolution", "1000"]) == 0
+    assert "province_id" in capsys.readouterr().out
+
+
+def test_python_dash_m_abm_behaves_like_ruimte():
+    result = subprocess.run([sys.executable, "-m", "abm", "scenario", "check", "nope"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("ruimte: error: nope: field 'scenario'")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,128 @@
+"""The model skeleton: schedule, reproducibility, conservation and the first instrument."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm.model import RegionModel
+from abm.scenario import scenario_from_dict
+from environment import population
+
+
+def _model(nl1000, **fields):
+    data = {"name": "t", "start_year": 2024, "end_year": 2030, "resolution_m": 1000, **fields}
+    return RegionModel(scenario_from_dict(data), nl1000)
+
+
+@pytest.fixture(scope="module")
+def baseline(nl1000):
+    model = RegionModel.from_scenario("baseline", resolution=1000, end=2030)
+    model.run_until(2030)
+    return model
+
+
+def test_baseline_runs_2024_to_2030_with_every_level(baseline):
+    frame = baseline.indicators()
+    assert sorted(frame.year.unique()) == list(range(2024, 2031))
+    per_year = frame[frame.year == 2030].level.value_counts().to_dict()
+    assert per_year == {"nl": 1, "provincie": 12, "corop": 40}
+    nl = frame[(frame.level == "nl")]
+    assert (nl.region_code == "NL").all()
+
+
+def test_same_seed_gives_identical_indicators(baseline):
+    again = RegionModel.from_scenario("baseline", resolution=1000, end=2030)
+    again.run_until(2030)
+    pd.testing.assert_frame_equal(baseline.indicators(), again.indicators(), check_exact=True)
+
+
+def test_land_area_is_conserved_and_levels_add_up(baseline):
+    frame = baseline.indicators()
+    uses = ["agri_area_ha", "nature_area_ha", "urban_area_ha"]
+    for level in ("nl", "provincie", "corop"):
+        part = frame[frame.level == level]
+        assert np.allclose(part[uses].sum(axis=1), part.land_area_ha)
+        totals = part.groupby("year").land_area_ha.sum()
+        assert totals.nunique() == 1
+    nl = frame[frame.level == "nl"].set_index("year")
+    for level in ("provincie", "corop"):
+        sums = frame[frame.level == level].groupby("year")[["population", "land_area_ha"]].sum()
+        assert np.allclose(sums, nl[["population", "land_area_ha"]])
+
+
+def test_population_follows_the_cbs_calibrated_trend(baseline):
+    frame = baseline.indicators()
+    prov = frame[(frame.level == "provincie") & (frame.year == 2024)].set_index("region_code")
+    for code in ("PV26", "PV24"):
+        expected = population.population_on_1_january(code, 2025)
+        assert prov.loc[code, "population"] == pytest.approx(expected, rel=1e-9)
+    nl = frame[frame.level == "nl"].set_index("year").population
+    assert (nl.diff().dropna() > 0).all()
+    assert 17.9e6 < nl[2024] < 18.3e6
+
+
+def test_region_restricts_the_run(nl1000):
+    model = RegionModel.from_scenario("baseline", resolution=1000, region=["Utrecht"], end=2025)
+    model.run_until(2025)
+    frame = model.indicators()
+    assert set(frame.level) == {"provincie", "corop"}
+    assert set(frame[frame.level == "provincie"].region_code) == {"PV26"}
+    assert len(model.governments["provincie"]) == 1
+
+
+def test_governments_exist_for_every_level(baseline):
+    counts = {level: len(govs) for level, govs in baseline.governments.items()}
+    assert counts == {"rijk": 1, "provincie": 12, "waterschap": 12, "gemeente": 345}
+    assert len(baseline.agents) == sum(counts.values())
+
+
+def test_run_until_is_calendar_years(nl1000):
+    model = _model(nl1000)
+    model.run_until(2026)
+    assert model.year == 2026 and model.steps == 3
+    model.run_until(2025)  # already past: nothing happens
+    assert model.year == 2026
+
+
+def test_wbs13_reserves_the_deepest_share_of_deep_polders(nl1000):
+    share = 0.10
+    model = _model(nl1000, instruments=[{"id": "WBS-13",
+                                         "parameters": {"storage_share": share}}])
+    model.run_until(2024)
+    reserved = model.policy.masks["water_storage"]
+    deep = nl1000["deep_polder"]
+    assert not (reserved & ~deep).any()
+    for gov in model.governments["waterschap"]:
+        cells = deep & gov.territory
+        if not cells.any():
+            continue
+        n = int(round(share * cells.sum()))
+        assert (reserved & cells).sum() == n
+        if 0 < n < cells.sum():
+            elev = nl1000["elevation_m_nap"]
+            assert elev[reserved & cells].max() <= elev[cells & ~reserved].min()
+    frame = model.indicators()
+    nl = frame[frame.level == "nl"].iloc[0]
+    assert nl.water_storage_reserved_ha == pytest.approx(reserved.sum() * 100)
+    assert nl.no_new_buildings_area_ha >= nl.water_storage_reserved_ha > 0
+
+
+def test_an_instrument_ends_with_its_years(nl1000):
+    model = _model(nl1000, instruments=[{"id": "WBS-13", "end_year": 2025}])
+    model.run_until(2027)
+    frame = model.indicators()
+    nl = frame[frame.level == "nl"].set_index("year").water_storage_reserved_ha
+    assert nl[2024] > 0 and nl[2025] > 0 and nl[2026] == 0 and nl[2027] == 0
+
+
+def test_baseline_reserves_nothing(baseline):
+    frame = baseline.indicators()
+    assert (frame.water_storage_reserved_ha == 0).all()
+
+
+def test_no_global_random_state_is_used(nl1000):
+    np.random.seed(0)
+    before = np.random.get_state()[1].copy()
+    model = _model(nl1000)
+    model.run_until(2026)
+    assert (np.random.get_state()[1] == before).all()
