@@ -77,34 +77,49 @@ INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 class IndicatorTable:
     """Aggregates per-cell values to regions and accumulates one row per year x level x region.
 
-    The region ids are flattened once; each year costs one ``bincount`` per indicator and level.
-    With ``national`` (a run over the whole country) an ``nl`` row sums every province; a run
-    restricted to some provinces reports provinces and COROP regions only.
+    Cells inside the run's provinces are summed once per indicator into 'atoms', the distinct
+    (province, COROP region) pairs; provinces, COROP regions and the nation are sums of atoms.
+    (COROP regions do not nest in provinces: in the CBS 2022 division Vijfheerenlanden, province
+    Utrecht, lies in CR30 Zuidoost-Zuid-Holland.) With ``national`` (a run over the whole
+    country) an ``nl`` row sums every province; a run restricted to some provinces reports
+    provinces and COROP regions only.
     """
 
     def __init__(self, model: RegionModel, national: bool) -> None:
         land = model.landscape
-        self._levels: list[tuple[str, np.ndarray, list[str], np.ndarray]] = []
-        in_nl = land["province_id"].ravel() > 0
+        prov_layer, prov_table = LEVELS["provincie"]
+        corop_layer, corop_table = LEVELS["corop"]
+        prov = land[prov_layer].ravel().astype(np.intp)
+        corop = land[corop_layer].ravel().astype(np.intp)
+        self._cells = np.flatnonzero((prov > 0) & (corop > 0))
+        atoms, self._atom_of_cell = np.unique(
+            prov[self._cells] * 1000 + corop[self._cells], return_inverse=True
+        )
+        self._n_atoms = atoms.size
+        prov_codes, corop_codes = land.codes(prov_table), land.codes(corop_table)
+        # Each level: (name, region codes, region index of every atom).
+        self._levels: list[tuple[str, list[str], np.ndarray]] = []
         if national:
-            self._levels.append(("nl", in_nl.astype(np.intp), ["NL"], np.array([1])))
-        for level, (layer, table) in LEVELS.items():
-            ids = land[layer].ravel().astype(np.intp) * in_nl
+            self._levels.append(("nl", ["NL"], np.zeros(atoms.size, dtype=np.intp)))
+        for level, ids, codes in (("provincie", atoms // 1000, prov_codes),
+                                  ("corop", atoms % 1000, corop_codes)):
             present = np.unique(ids)
-            present = present[present > 0]
-            codes = land.codes(table)
-            self._levels.append((level, ids, [codes[i - 1] for i in present], present))
+            self._levels.append((level, [codes[i - 1] for i in present],
+                                 np.searchsorted(present, ids)))
         self.rows: list[dict] = []
 
     def collect(self, model: RegionModel, keys: dict) -> list[dict]:
         """Compute this year's rows, append them to :attr:`rows` and return them."""
-        values = {ind.name: np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
-                  for ind in INDICATORS}
+        atom_sums = {}
+        for ind in INDICATORS:
+            values = np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
+            atom_sums[ind.name] = np.bincount(
+                self._atom_of_cell, weights=values[self._cells], minlength=self._n_atoms
+            )
         new = []
-        for level, ids, codes, present in self._levels:
-            size = int(present.max()) + 1
-            sums = {name: np.bincount(ids, weights=v, minlength=size)[present]
-                    for name, v in values.items()}
+        for level, codes, group in self._levels:
+            sums = {name: np.bincount(group, weights=v, minlength=len(codes))
+                    for name, v in atom_sums.items()}
             for k, code in enumerate(codes):
                 row = {**keys, "level": level, "region_code": code}
                 row.update({name: float(s[k]) for name, s in sums.items()})

@@ -50,6 +50,17 @@ def test_land_area_is_conserved_and_levels_add_up(baseline):
         assert np.allclose(sums, nl[["population", "land_area_ha"]])
 
 
+def test_region_rows_match_the_landscape(baseline, nl1000):
+    frame = baseline.indicators()
+    year = frame[frame.year == 2024]
+    land = nl1000["land_mask"]
+    for level, layer, table in (("provincie", "province_id", "province"),
+                                ("corop", "corop_id", "corop")):
+        rows = year[year.level == level].set_index("region_code").land_area_ha
+        for i, code in enumerate(nl1000.codes(table), start=1):
+            assert rows[code] == (land & (nl1000[layer] == i)).sum() * 100.0, code
+
+
 def test_population_follows_the_cbs_calibrated_trend(baseline):
     frame = baseline.indicators()
     prov = frame[(frame.level == "provincie") & (frame.year == 2024)].set_index("region_code")
