@@ -20,27 +20,26 @@ from environment.grid import RESOLUTIONS_M
 def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from abm.atomic import check_new_folder
     from abm.model import RegionModel
-    from abm.output import check_out_dir, default_out_dir, run_id, write_run
-    from abm.scenario import load_scenario, read_scenario_file
+    from abm.output import default_out_dir, write_run
+    from abm.scenario import load_scenario
     from environment.landscape import load_landscape
 
     scenario = load_scenario(
         args.scenario, start_year=args.start, end_year=args.end, resolution_m=args.resolution,
         seed=args.seed, region=args.region,
     )
-    _, scenario_file = read_scenario_file(args.scenario)
     out = Path(args.out) if args.out else default_out_dir(scenario.name)
-    check_out_dir(out)
+    check_new_folder(out)
     landscape = load_landscape(scenario.resolution_m)
     began = time.perf_counter()
     model = RegionModel(scenario, landscape)
-    model.run_id = run_id(model)
     years = range(scenario.start_year, scenario.end_year + 1)
     for year in tqdm(years, desc=f"ruimte {scenario.name}", unit="yr", disable=args.quiet or None):
         model.run_until(year)
     wall = time.perf_counter() - began
-    path = write_run(model, out, wall, scenario_file, figures=not args.no_figures)
+    path = write_run(model, out, wall, scenario.source, figures=not args.no_figures)
     region = ", ".join(model.landscape.provinces) or "NL"
     print(f"ruimte: {scenario.name} {scenario.start_year}-{scenario.end_year} at "
           f"{scenario.resolution_m} m ({region}) ran in {wall:.1f} s; results in {path}")
@@ -102,8 +101,18 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_info(args: argparse.Namespace) -> int:
-    from environment.landscape import load_landscape
+    from environment.landscape import bundle_candidates, load_landscape
+    from environment.sources import find_source_dir
 
+    if not any((c / "manifest.json").is_file() for c in bundle_candidates(args.resolution)):
+        try:
+            source = f"a run builds it from {find_source_dir()}"
+        except InputError:
+            source = "no open-data source folder was found to build it from"
+        print(f"no {args.resolution} m bundle is built yet ({source}); searched:")
+        for cand in bundle_candidates(args.resolution):
+            print(f"  {cand}")
+        return 0
     land = load_landscape(args.resolution, build_missing=False)
     grid = land.grid
     print(f"bundle     {land.path}\ngrid       {grid.n_rows} x {grid.n_cols} cells of "
@@ -117,8 +126,32 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one paragraph and exit 2, like every input error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        hint = f" Run '{self.prog} --help' for the options."
+        print(f"ruimte: error: command line: {message.rstrip('.')}.{hint}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _integer(what: str) -> type:
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+    parse.__name__ = what
+    return parse
+
+
+_YEAR = _integer("a year (an integer such as 2024)")
+_SEED = _integer("a seed (an integer 0 <= seed < 2**63)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ruimte",
         description="ruimte: an agent-based regional development model of the Netherlands.",
     )
@@ -128,10 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario and write indicators, maps and figures")
     run.add_argument("scenario", nargs="?", default="baseline",
                      help="library scenario name or path to a TOML file (default: baseline)")
-    run.add_argument("--start", type=int, help="first simulated year (default: the scenario's)")
-    run.add_argument("--end", type=int, help="last simulated year (default: the scenario's)")
+    run.add_argument("--start", type=_YEAR, help="first simulated year (default: the scenario's)")
+    run.add_argument("--end", type=_YEAR, help="last simulated year (default: the scenario's)")
     run.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, help="cell size in metres")
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument("--seed", type=_SEED, help="random seed (default: the scenario's)")
     run.add_argument("--region", nargs="+", metavar="PROVINCE",
                      help="restrict to provinces (names or CBS codes PV20-PV31)")
     run.add_argument("--out", help="output folder (default: results/<scenario>-<UTC time>)")
@@ -163,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="bundle folder (default: the user cache)")
     build.set_defaults(func=_cmd_data_build)
     info = data_sub.add_parser("info", help="describe the bundle a run would use")
-    info.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, default=1000)
+    info.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, default=250,
+                      help="cell size in metres (default: 250, that of the baseline)")
     info.set_defaults(func=_cmd_data_info)
     return parser
 

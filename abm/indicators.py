@@ -82,7 +82,7 @@ class IndicatorTable:
     (COROP regions do not nest in provinces: in the CBS 2022 division Vijfheerenlanden, province
     Utrecht, lies in CR30 Zuidoost-Zuid-Holland.) With ``national`` (a run over the whole
     country) an ``nl`` row sums every province; a run restricted to some provinces reports
-    provinces and COROP regions only.
+    provinces and the COROP regions wholly inside them (a cut COROP region gets no row).
     """
 
     def __init__(self, model: RegionModel, national: bool) -> None:
@@ -104,8 +104,9 @@ class IndicatorTable:
         for level, ids, codes in (("provincie", atoms // 1000, prov_codes),
                                   ("corop", atoms % 1000, corop_codes)):
             present = np.unique(ids)
-            self._levels.append((level, [codes[i - 1] for i in present],
-                                 np.searchsorted(present, ids)))
+            names = [codes[i - 1] if codes[i - 1] not in land.partial_corops else ""
+                     for i in present]
+            self._levels.append((level, names, np.searchsorted(present, ids)))
         self.rows: list[dict] = []
 
     def collect(self, model: RegionModel, keys: dict) -> list[dict]:
@@ -121,6 +122,8 @@ class IndicatorTable:
             sums = {name: np.bincount(group, weights=v, minlength=len(codes))
                     for name, v in atom_sums.items()}
             for k, code in enumerate(codes):
+                if not code:
+                    continue  # a COROP region cut by the run region's border
                 row = {**keys, "level": level, "region_code": code}
                 row.update({name: float(s[k]) for name, s in sums.items()})
                 new.append(row)

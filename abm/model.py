@@ -14,10 +14,14 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 from mesa import Model
 
+from abm import __version__
+from abm.errors import InputError
 from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
 from abm.policy.catalogue import catalogue
 from abm.policy.mechanisms import Instrument
@@ -85,7 +89,7 @@ class RegionModel(Model):
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
         self.instruments: list[Instrument] = self._create_instruments()
-        self.run_id = ""
+        self.run_id = self._run_id()
         self._table = IndicatorTable(self, national=not provinces)
         self._latest: dict[str, dict] = {}
 
@@ -127,7 +131,10 @@ class RegionModel(Model):
         self.year = year
 
     def run_until(self, year: int) -> None:  # type: ignore[override]
-        """Simulate every year up to and including calendar ``year``."""
+        """Simulate every year up to and including calendar ``year`` (at most ``end_year``)."""
+        if year > self.end_year:
+            raise ValueError(f"year {year} is after the scenario's end_year {self.end_year}; "
+                             "build the model with a later end year")
         steps = year - self.start_year + 1
         if steps > self.steps:
             super().run_until(steps)
@@ -156,10 +163,14 @@ class RegionModel(Model):
     # -- set-up ---------------------------------------------------------------------------
 
     def _create_instruments(self) -> list[Instrument]:
-        """One instrument object per scenario instrument and owning government in scope."""
+        """One instrument object per scenario instrument and owning government in its scope.
+
+        The scope is land x the scope's provinces x the class's default layer x the scope's
+        layer. A scenario instrument that reaches no land cell is an input error.
+        """
         out: list[Instrument] = []
         land = self.landscape
-        for spec in self.scenario_spec.instruments:
+        for index, spec in enumerate(self.scenario_spec.instruments):
             cls = implemented()[spec.id]
             params = cls.Parameters.model_validate(spec.parameters)
             level = spec.owner or cls.default_owner or DEFAULT_OWNER[catalogue()[spec.id].level]
@@ -168,22 +179,44 @@ class RegionModel(Model):
                 ids = [land.codes("province").index(province_code(p)) + 1
                        for p in spec.scope.provinces]
                 scope &= np.isin(land["province_id"], ids)
-            layer = spec.scope.layer or cls.default_scope_layer
-            if layer:
-                scope &= land[layer]
+            for layer in (cls.default_scope_layer, spec.scope.layer):
+                if layer:
+                    scope &= land[layer]
+            group = []
             for gov in self.governments[level]:
                 cells = scope & gov.territory
                 if not cells.any():
                     continue
-                inst = cls(
+                group.append(cls(
                     spec.id, params,
                     start_year=spec.start_year or self.start_year,
                     end_year=spec.end_year or self.end_year,
                     cells=cells, owner=gov, adaptive=spec.adaptive,
+                ))
+            if not group:
+                raise InputError(
+                    self.scenario_spec.source, f"instruments[{index}].scope",
+                    f"{spec.id} reaches no land cell of the run region (scope "
+                    f"{spec.scope.model_dump()}, default layer {cls.default_scope_layer})",
+                    allowed="a scope that overlaps the region's land",
                 )
-                gov.instruments.append(inst)
-                out.append(inst)
+            cls.coordinate(group)
+            for inst in group:
+                inst.owner.instruments.append(inst)
+            out.extend(group)
         return out
+
+    def _run_id(self) -> str:
+        """Identity of a run: hash of scenario, seed, grid, region, code and data version."""
+        parts = [
+            self.scenario_spec.sha256(),
+            str(self.scenario_spec.seed),
+            str(self.landscape.grid.cell_size_m),
+            ",".join(self.landscape.provinces),
+            __version__,
+            self.landscape.data_version,
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     # -- results --------------------------------------------------------------------------
 

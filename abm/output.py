@@ -1,18 +1,13 @@
 """Writing a run folder, atomically.
 
-A run folder holds ``indicators.parquet``, ``maps/*.tif``, ``figures/*.png`` and ``run.json``.
-Everything is written into a hidden temporary folder beside the target and renamed into place
-at the end, so a failed or interrupted run leaves no half-written output.
+A run folder holds ``indicators.parquet``, ``maps/*.tif``, ``figures/*.png`` and ``run.json``,
+written with :func:`abm.atomic.atomic_folder`: a failed or interrupted run leaves no output.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import platform
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import rasterio
 
-from abm.errors import InputError
+from abm import __version__
+from abm.atomic import atomic_folder
 
 if TYPE_CHECKING:
     from abm.model import RegionModel
@@ -39,51 +35,14 @@ def default_out_dir(scenario_name: str) -> Path:
     return RESULTS_DIR / f"{scenario_name}-{utc_stamp()}"
 
 
-def check_out_dir(out: Path) -> Path:
-    """Check, without writing anything, that ``out`` can be created; return it absolute.
-
-    Raises
-    ------
-    InputError
-        When ``out`` exists and is not an empty folder, or when its nearest existing parent is
-        not a writable folder.
-    """
-    out = Path(out).absolute()
-    allowed = "a new or empty folder under a writable folder"
-    if out.exists():
-        if not out.is_dir() or any(out.iterdir()):
-            raise InputError(str(out), "--out", "the output folder exists and is not empty",
-                             allowed=allowed)
-    parent = out.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(str(out), "--out", f"cannot create the output folder ({parent} is not "
-                         "a writable folder)", allowed=allowed)
-    return out
-
-
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in ("ruimte", *_PACKAGES):
+    out = {"python": platform.python_version(), "ruimte": __version__}
+    for name in _PACKAGES:
         try:
             out[name] = version(name)
         except PackageNotFoundError:
             out[name] = "not installed"
     return out
-
-
-def run_id(model: RegionModel) -> str:
-    """Identity of a run: hash of scenario, seed, grid, region, code and data version."""
-    parts = [
-        model.scenario_spec.sha256(),
-        str(model.scenario_spec.seed),
-        str(model.landscape.grid.cell_size_m),
-        ",".join(model.landscape.provinces),
-        _versions()["ruimte"],
-        model.landscape.data_version,
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def write_geotiff(path: Path, values: np.ndarray, model: RegionModel) -> None:
@@ -104,7 +63,7 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
     model : RegionModel
         A model that has run.
     out : Path
-        Target folder (checked with :func:`check_out_dir`).
+        Target folder: new or empty (see :func:`abm.atomic.check_new_folder`).
     wall_time_s : float
         Wall time of the simulation, for ``run.json``.
     scenario_file : str
@@ -112,10 +71,7 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
     figures : bool
         Draw the PNG figures (the slowest part of writing).
     """
-    out = check_out_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         frame = model.indicators()
         frame.to_parquet(tmp / "indicators.parquet", index=False)
         (tmp / "maps").mkdir()
@@ -151,10 +107,4 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
         with open(tmp / "run.json", "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
-        if out.exists():
-            out.rmdir()  # empty, checked above
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out).absolute()

@@ -29,7 +29,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.fields import FieldInfo
 
 from abm.errors import InputError
@@ -107,6 +107,13 @@ class Scenario(_Strict):
     instruments: list[InstrumentSpec] = Field(
         default_factory=list, **_allowed("a list of [[instruments]] tables")
     )
+
+    _source: str = PrivateAttr("<scenario>")
+
+    @property
+    def source(self) -> str:
+        """The file (or other origin) the scenario was read from, for error messages."""
+        return self._source
 
     @property
     def provinces(self) -> list[str]:
@@ -191,19 +198,33 @@ def _check_semantics(scenario: Scenario, source: str) -> None:
     for i, spec in enumerate(scenario.instruments):
         if spec.id not in known:
             raise InputError(source, f"instruments[{i}].id", f"unknown instrument id {spec.id!r}",
-                             allowed=", ".join(impl) + " (the whole catalogue: 'ruimte instruments')")
+                             allowed=", ".join(impl)
+                             + " (the whole catalogue: 'ruimte instruments')")
         if spec.id not in impl:
             raise InputError(source, f"instruments[{i}].id",
                              f"{spec.id} is in the catalogue but not implemented in this version",
                              allowed=", ".join(impl))
+        region = scenario.provinces
         for j, name in enumerate(spec.scope.provinces):
-            if province_code(name) is None:
+            code = province_code(name)
+            if code is None:
                 raise InputError(source, f"instruments[{i}].scope.provinces[{j}]",
                                  f"unknown province {name!r}", allowed=allowed_province_names())
-        if (spec.start_year is not None and spec.end_year is not None
-                and spec.end_year < spec.start_year):
-            raise InputError(source, f"instruments[{i}].end_year", "is before its start_year",
-                             allowed=f">= {spec.start_year}")
+            if region and code not in region:
+                raise InputError(source, f"instruments[{i}].scope.provinces[{j}]",
+                                 f"{name} lies outside the run region",
+                                 allowed=", ".join(scenario.region))
+        start = spec.start_year if spec.start_year is not None else scenario.start_year
+        end = spec.end_year if spec.end_year is not None else scenario.end_year
+        if start > scenario.end_year or end < scenario.start_year:
+            field = "start_year" if start > scenario.end_year else "end_year"
+            raise InputError(source, f"instruments[{i}].{field}",
+                             f"the instrument ({start}-{end}) is never in force in the run years "
+                             f"{scenario.start_year}-{scenario.end_year}",
+                             allowed=f"years overlapping {scenario.start_year}-{scenario.end_year}")
+        if end < start:
+            raise InputError(source, f"instruments[{i}].end_year", f"{end} is before its start "
+                             f"year {start}", allowed=f">= {start}")
         _check_parameters(spec, i, source)
 
 
@@ -214,7 +235,14 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
     except ValidationError as exc:
         raise _from_validation_error(exc, source) from None
     _check_semantics(scenario, source)
+    scenario._source = source
     return scenario
+
+
+#: Scenario fields that command-line options override, and the options' names.
+OPTIONS = {"start_year": "--start", "end_year": "--end", "resolution_m": "--resolution",
+           "region": "--region", "seed": "--seed"}
+YEAR_FIELDS = ("start_year", "end_year")
 
 
 def read_scenario_file(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
@@ -231,6 +259,9 @@ def read_scenario_file(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), "toml", f"not valid TOML ({exc})",
                          allowed="TOML 1.0 syntax") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), "toml", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         allowed="a UTF-8 encoded TOML file") from None
     except OSError as exc:
         raise InputError(str(path), "scenario", f"cannot be read ({exc.strerror})") from None
 
@@ -262,9 +293,9 @@ def load_scenario(name_or_path: str | Path, **overrides: Any) -> Scenario:
         return scenario_from_dict(merged, source)
     except InputError as exc:
         top = exc.field.split(".")[0].split("[")[0]
-        if top in given:
-            option = {"start_year": "--start", "end_year": "--end", "resolution_m": "--resolution",
-                      "region": "--region", "seed": "--seed"}.get(top, top)
-            raise InputError(f"command-line option {option}", exc.field, exc.problem,
-                             exc.allowed) from None
+        related = YEAR_FIELDS if top in YEAR_FIELDS else (top,)
+        blamed = [OPTIONS.get(f, f) for f in related if f in given]
+        if blamed:
+            raise InputError("command-line option " + " and ".join(blamed), exc.field,
+                             exc.problem, exc.allowed) from None
         raise

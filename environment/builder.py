@@ -13,7 +13,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import rasterio
 from rasterio.enums import Resampling
 from rasterio.features import rasterize
@@ -22,12 +21,18 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 from shapely.geometry import box
 
+from abm.atomic import check_new_folder
+from abm.errors import InputError
 from environment import derived
-from environment.bundle import write_bundle
+from environment.bundle import BUNDLE_FILES, write_bundle
 from environment.grid import Grid
-from environment.sources import SOURCES, check_sources, find_source_dir
-
-BUILDER_VERSION = "1"
+from environment.sources import (
+    SOURCES,
+    check_sources,
+    find_source_dir,
+    read_table,
+    read_vector,
+)
 
 #: FGR classes in a fixed order (ids 1..10 in ``fgr_id``).
 FGR_ORDER: tuple[str, ...] = ("hz", "du", "lv", "zk", "ri", "hl", "az", "gg", "nz", "ni")
@@ -52,7 +57,7 @@ def _burn(
     With ``ensure_every``, a shape that got no cell claims the cell under its representative point.
     """
     out = rasterize(
-        zip(geoms, ids.tolist()),
+        zip(geoms, ids.tolist(), strict=True),
         out_shape=grid.shape,
         transform=grid.transform,
         fill=0,
@@ -61,7 +66,7 @@ def _burn(
     if ensure_every:
         present = np.zeros(int(ids.max()) + 1, dtype=bool)
         present[np.unique(out)] = True
-        for geom, value in zip(geoms, ids):
+        for geom, value in zip(geoms, ids, strict=True):
             if present[value]:
                 continue
             point = geom.representative_point()
@@ -83,7 +88,12 @@ def _rep_cells(geoms: gpd.GeoSeries, grid: Grid) -> tuple[np.ndarray, np.ndarray
 def _urbanisation(path: Path, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     """GHS class on the grid (mode when coarser than the source, nearest otherwise), and the
     RD coordinates of the source's urban-centre (class 30) cell centres."""
-    with rasterio.open(path) as src:
+    try:
+        src = rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise InputError(str(path), "urbanisation", f"cannot be read as a raster ({exc})",
+                         allowed=f"a GeoTIFF like {SOURCES['urbanisation'].path}") from None
+    with src:
         data = src.read(1)
         out = np.zeros(grid.shape, dtype=np.uint8)
         coarser = grid.cell_size_m > abs(src.transform.a)
@@ -140,7 +150,7 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
         Arrays by name; per-layer provenance and encoding; code tables; national totals.
     """
     paths = check_sources(source_dir)
-    read = {k: gpd.read_file(paths[k]) for k in SOURCES if paths[k].suffix == ".gpkg"}
+    read = {k: read_vector(paths[k], k) for k in SOURCES if paths[k].suffix == ".gpkg"}
     for key, frame in read.items():
         if frame.crs is None or frame.crs.to_epsg() != 28992:
             frame = frame.to_crs(28992)
@@ -156,7 +166,9 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
     # nest exactly (each gemeente lies in the COROP region and province under its
     # representative point).
     gem = by_code(read["gemeenten"], "gemeentecode")
-    tables["gemeente"] = [{"code": c, "name": n} for c, n in zip(gem.gemeentecode, gem.gemeente)]
+    tables["gemeente"] = [
+        {"code": c, "name": n} for c, n in zip(gem.gemeentecode, gem.gemeente, strict=True)
+    ]
     layers["gemeente_id"] = _burn(gem.geometry, np.arange(1, len(gem) + 1), grid, "uint16")
     points = gpd.GeoDataFrame(geometry=gem.geometry.representative_point(), crs=gem.crs)
     for key, code, name, layer, dtype in (
@@ -165,7 +177,9 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
     ):
         parent = by_code(read[key], code)
         table = "province" if key == "provinces" else "corop"
-        tables[table] = [{"code": c, "name": n} for c, n in zip(parent[code], parent[name])]
+        tables[table] = [
+            {"code": c, "name": n} for c, n in zip(parent[code], parent[name], strict=True)
+        ]
         hit = gpd.sjoin(points, parent[[code, "geometry"]], how="left", predicate="within")
         hit = hit[~hit.index.duplicated()]
         if hit[code].isna().any():
@@ -176,7 +190,7 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
         layers[layer] = lut[layers["gemeente_id"]]
 
     fgr = read["fgr"]
-    soil_of = pd.read_csv(paths["fgr_soil"]).set_index("afk")
+    soil_of = read_table(paths["fgr_soil"], "fgr_soil").set_index("afk")
     tables["fgr"] = [
         {"code": a, "name": soil_of.loc[a, "fgr"], "soil": soil_of.loc[a, "grondsoort_proxy"]}
         for a in FGR_ORDER
@@ -196,7 +210,7 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
     on_grid = n2k.geometry.intersects(box(*grid.bounds_m)).to_numpy()
     tables["natura2000"] = [
         {"code": s, "name": n, "area_ha": round(float(a), 1), "n_sensitive": f, "on_grid": bool(g)}
-        for s, n, a, f, g in zip(n2k.slug, n2k.naam, n2k.area_ha, sensitive, on_grid)
+        for s, n, a, f, g in zip(n2k.slug, n2k.naam, n2k.area_ha, sensitive, on_grid, strict=True)
     ]
     # Larger areas first so that a small area nested in a large one keeps its cells.
     order = np.argsort(-n2k.geometry.area.to_numpy(), kind="stable")
@@ -208,7 +222,7 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
 
     elev = read["elevation"]
     raw = rasterize(
-        zip(elev.geometry, elev.elevation_m_nap.astype(float)),
+        zip(elev.geometry, elev.elevation_m_nap.astype(float), strict=True),
         out_shape=grid.shape, transform=grid.transform, fill=np.nan, dtype="float64",
     )
     layers["elevation_m_nap"] = _fill_nearest(raw, np.isnan(raw)).astype(np.float32)
@@ -267,7 +281,8 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
     def prov_of(*keys: str, method: str) -> dict:
         return {
             "sources": [
-                {"file": SOURCES[k].path, "origin": SOURCES[k].origin, "licence": SOURCES[k].licence}
+                {"file": SOURCES[k].path, "origin": SOURCES[k].origin,
+                 "licence": SOURCES[k].licence}
                 for k in keys
             ],
             "method": method,
@@ -277,9 +292,9 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
         "land_mask": prov_of("gemeenten", "large_water", "fgr", "urbanisation",
                              method="in a gemeente polygon and not water (see land_use)"),
         "province_id": prov_of("provinces", "gemeenten",
-                               method="province of the cell's gemeente (by its representative point)"),
+                               method="province of the cell's gemeente (representative point)"),
         "corop_id": prov_of("corop", "gemeenten",
-                            method="COROP region of the cell's gemeente (by its representative point)"),
+                            method="COROP region of the cell's gemeente (representative point)"),
         "gemeente_id": prov_of("gemeenten", method="cell centre in polygon"),
         "fgr_id": prov_of("fgr", method="cell centre in polygon"),
         "soil_id": prov_of("fgr", "fgr_soil", method="FGR class -> soil proxy table"),
@@ -361,13 +376,17 @@ def build_bundle(
     from environment.landscape import bundle_name, cache_dir
 
     grid = Grid.national(resolution_m)
-    source_dir = find_source_dir(source)
-    layers, layer_meta, tables, summary = build_layers(source_dir, grid)
+    source_dir = find_source_dir(source).resolve()
     out = Path(out_dir) if out_dir is not None else cache_dir() / "bundles" / bundle_name(
         resolution_m
     )
+    target = out.absolute().resolve()
+    if target == source_dir or source_dir in target.parents or target in source_dir.parents:
+        raise InputError(str(out), "--out", f"the bundle folder overlaps the source folder "
+                         f"{source_dir}", allowed="a folder outside the source folder")
+    check_new_folder(out, "--out", BUNDLE_FILES)
+    layers, layer_meta, tables, summary = build_layers(source_dir, grid)
     extra = {
-        "builder_version": BUILDER_VERSION,
         "sources": {
             k: {"file": s.path, "sha256": _sha256(source_dir / s.path), "origin": s.origin,
                 "licence": s.licence}

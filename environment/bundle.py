@@ -19,20 +19,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from abm.atomic import atomic_folder
 from abm.errors import BundleError
 from environment.grid import Grid
 from environment.layers import BUNDLE_FORMAT, LAYER_BY_NAME, LAYERS
 
 MANIFEST = "manifest.json"
 ARRAYS = "layers.npz"
+#: The files of a bundle: a folder holding only these may be replaced by a new build.
+BUNDLE_FILES = frozenset({MANIFEST, ARRAYS})
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -70,12 +70,12 @@ def write_bundle(
     tables: dict[str, list[dict]],
     extra: dict | None = None,
 ) -> Path:
-    """Write a bundle atomically: into a temporary folder beside ``out_dir``, then renamed.
+    """Write a bundle atomically (see :func:`abm.atomic.atomic_folder`).
 
     Parameters
     ----------
     out_dir : Path
-        Target folder; replaced if it exists.
+        Target folder: new, empty, or an earlier bundle (which is replaced).
     grid : Grid
         The grid every layer lies on.
     layers : dict of str to ndarray
@@ -90,16 +90,13 @@ def write_bundle(
     expected = [spec.name for spec in LAYERS]
     if sorted(layers) != sorted(expected):
         raise ValueError(f"bundle layers {sorted(layers)} differ from catalogue {sorted(expected)}")
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir, option="--out", replaceable=BUNDLE_FILES) as tmp:
         meta_out = {}
         with zipfile.ZipFile(tmp / ARRAYS, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for spec in LAYERS:
                 values = layers[spec.name]
                 if values.shape != grid.shape:
-                    raise ValueError(f"layer {spec.name} has shape {values.shape}, not {grid.shape}")
+                    raise ValueError(f"layer {spec.name}: shape {values.shape}, not {grid.shape}")
                 encoding = layer_meta.get(spec.name, {}).get("encoding")
                 buf = io.BytesIO()
                 np.lib.format.write_array(buf, encode(spec.name, values, encoding))
@@ -125,13 +122,7 @@ def write_bundle(
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=1, ensure_ascii=False, sort_keys=False)
             fh.write("\n")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    return Path(out_dir).absolute()
 
 
 def read_manifest(bundle_dir: Path) -> dict:
@@ -150,8 +141,13 @@ def read_manifest(bundle_dir: Path) -> dict:
             manifest = json.load(fh)
     except (OSError, json.JSONDecodeError) as exc:
         raise BundleError(str(path), "manifest", f"cannot be read ({exc})") from exc
+    if not isinstance(manifest, dict):
+        raise BundleError(str(path), "manifest", "is not a JSON object; rebuild the bundle",
+                          allowed="a manifest written by 'ruimte data build'")
     expected = sorted(spec.name for spec in LAYERS)
-    if manifest.get("format") != BUNDLE_FORMAT or sorted(manifest.get("layers", {})) != expected:
+    layers = manifest.get("layers")
+    if (manifest.get("format") != BUNDLE_FORMAT or not isinstance(layers, dict)
+            or sorted(layers) != expected):
         raise BundleError(
             str(path),
             "format",

@@ -93,6 +93,8 @@ class Landscape:
     manifest: dict
     path: Path | None = None
     provinces: tuple[str, ...] = field(default=())
+    #: COROP regions only partly inside :attr:`provinces` (CR30 crosses into Utrecht).
+    partial_corops: tuple[str, ...] = field(default=())
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.layers[name]
@@ -109,11 +111,19 @@ class Landscape:
     def subset(self, province_codes: list[str]) -> Landscape:
         """The landscape cropped to the bounding box of some provinces.
 
-        Regional layers (:data:`REGIONAL_LAYERS`) are zeroed outside those provinces.
+        Regional layers (:data:`REGIONAL_LAYERS`) are zeroed outside those provinces; COROP
+        regions cut by the region's border are listed in :attr:`partial_corops`.
         """
         codes = self.codes("province")
         ids = [codes.index(c) + 1 for c in province_codes]
         inside = np.isin(self.layers["province_id"], ids)
+        land = self.layers["land_mask"]
+        corop = self.layers["corop_id"]
+        n_corop = len(self.tables["corop"]) + 1
+        everywhere = np.bincount(corop[land], minlength=n_corop)
+        within = np.bincount(corop[land & inside], minlength=n_corop)
+        partial = tuple(code for i, code in enumerate(self.codes("corop"), start=1)
+                        if 0 < within[i] < everywhere[i])
         rows = np.flatnonzero(inside.any(axis=1))
         cols = np.flatnonzero(inside.any(axis=0))
         r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
@@ -132,6 +142,7 @@ class Landscape:
             manifest=self.manifest,
             path=self.path,
             provinces=tuple(province_codes),
+            partial_corops=partial,
         )
 
 

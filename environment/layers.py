@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Increase when a layer is added, removed or redefined; older bundles then count as stale.
+#: Increase when a layer is added, removed or redefined, or when a derivation rule of the builder
+#: changes; bundles of another format count as stale and must be rebuilt.
 BUNDLE_FORMAT = 1
 
 
@@ -68,7 +69,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         "1",
         "Cell of a nitrogen-sensitive (stikstofgevoelig) Natura 2000 area",
     ),
-    LayerSpec("elevation_m_nap", "float32", "m NAP", "Surface elevation (coarse, AHN via Deltares)"),
+    LayerSpec("elevation_m_nap", "float32", "m NAP", "Surface elevation (coarse AHN, Deltares)"),
     LayerSpec("large_water", "bool", "1", "Large KRW water body (IJsselmeer, Waddenzee, ...)"),
     LayerSpec(
         "urbanisation_class", "uint8", "class", "GHS degree of urbanisation level 2 (codes 10-30)"

@@ -22,6 +22,7 @@ class Source:
     path: str
     origin: str
     licence: str
+    columns: tuple[str, ...] = ()
 
 
 SOURCES: dict[str, Source] = {
@@ -32,18 +33,21 @@ SOURCES: dict[str, Source] = {
             "boundaries/provincies_2022_cbs_rd.gpkg",
             "CBS Wijk- en buurtkaart / gebiedsindelingen 2022 (provinces)",
             "CC BY 4.0 (CBS)",
+            ("provinciecode", "provincie"),
         ),
         Source(
             "corop",
             "boundaries/corop_2022_cbs_rd.gpkg",
             "CBS gebiedsindelingen 2022 (COROP regions)",
             "CC BY 4.0 (CBS)",
+            ("coropcode", "coropnaam"),
         ),
         Source(
             "gemeenten",
             "boundaries/gemeenten_2022_cbs_rd.gpkg",
             "CBS gebiedsindelingen 2022 (gemeenten)",
             "CC BY 4.0 (CBS)",
+            ("gemeentecode", "gemeente"),
         ),
         Source(
             "fgr",
@@ -51,30 +55,35 @@ SOURCES: dict[str, Source] = {
             "Fysisch-Geografische Regio's 2013, Ministerie van LNV / RVO (NGR uuid "
             "c8b5668f-c354-42f3-aafc-d15ae54cf170), via PyPI package veg2hab 1.1.2",
             "government open data (LNV)",
+            ("afk",),
         ),
         Source(
             "fgr_soil",
             "soil/fgr_to_grondsoort_proxy.csv",
             "FGR class to soil proxy table (a proxy, not the RVO grondsoortenkaart)",
             "derived",
+            ("afk", "grondsoort_proxy", "fgr"),
         ),
         Source(
             "natura2000",
             "nature/natura2000_nl_rd_s20m.gpkg",
             "Natura 2000 areas, RVO via PDOK (160 of 162; Waddenzee and Noordzeekustzone absent)",
             "public domain / CC BY 4.0 (RVO, PDOK)",
+            ("slug", "naam", "area_ha"),
         ),
         Source(
             "natura2000_n",
             "nature/natura2000_144_stikstofgevoelig_flag_rd.gpkg",
             "Natura 2000 nitrogen-sensitive (stikstofgevoelig) flags, RVO via PDOK",
             "public domain / CC BY 4.0 (RVO, PDOK)",
+            ("slug", "stikstofgevoelig"),
         ),
         Source(
             "elevation",
             "elevation/elevation_nl_triangles_rd.gpkg",
             "Coarse elevation from AHN, via Deltares (xugrid example data)",
             "MIT (Deltares); AHN is CC0",
+            ("elevation_m_nap",),
         ),
         Source(
             "large_water",
@@ -94,6 +103,7 @@ SOURCES: dict[str, Source] = {
             "population/pc4_nl_master.gpkg",
             "CBS kerncijfers per postcode-4 (inhabitants 1 Jan 2021, households 2019)",
             "CC BY 4.0 (CBS)",
+            ("inw_20210101_certegis", "gem_hh_gr_2019"),
         ),
         Source(
             "stations",
@@ -133,6 +143,39 @@ def find_source_dir(explicit: str | os.PathLike | None = None) -> Path:
         allowed="a folder laid out like ../shared/data/nl (see docs/data.md), given by --source "
         "or RUIMTE_DATA_SOURCE",
     )
+
+
+def read_vector(path: Path, key: str):
+    """Read a vector source with geopandas; an unreadable file or a missing column is an
+    :class:`InputError` naming the file."""
+    import geopandas as gpd
+
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for a damaged file
+        raise InputError(str(path), key, f"cannot be read as vector data ({exc})",
+                         allowed=f"a GeoPackage like {SOURCES[key].path}") from None
+    return _check_columns(frame, path, key)
+
+
+def read_table(path: Path, key: str):
+    """Read a CSV source with pandas (see :func:`read_vector`)."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:
+        raise InputError(str(path), key, f"cannot be read as CSV ({exc})",
+                         allowed=f"a CSV table like {SOURCES[key].path}") from None
+    return _check_columns(frame, path, key)
+
+
+def _check_columns(frame, path: Path, key: str):
+    missing = [c for c in SOURCES[key].columns if c not in frame.columns]
+    if missing:
+        raise InputError(str(path), missing[0], "a column the builder needs is missing",
+                         allowed=", ".join(SOURCES[key].columns))
+    return frame
 
 
 def check_sources(source_dir: Path) -> dict[str, Path]:

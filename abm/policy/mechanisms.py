@@ -82,6 +82,11 @@ class Instrument:
         """The catalogue row (names, source lines)."""
         return catalogue()[self.id]
 
+    @classmethod
+    def coordinate(cls, group: list[Instrument]) -> None:
+        """Settle what the owners of one scenario instrument share (a national quota split
+        over provinces, say), once, after all of them are created. Default: nothing."""
+
     def active(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
 
@@ -169,7 +174,10 @@ class Target(Instrument):
             return
         target = self.target_value(year)
         missed = value > target if self.better == "lower" else value < target
-        self.intensity = self.intensity + self.step if missed else max(1.0, self.intensity - self.step)
+        if missed:
+            self.intensity += self.step
+        else:
+            self.intensity = max(1.0, self.intensity - self.step)
 
 
 class _PerCellMoney(Instrument):

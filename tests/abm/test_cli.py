@@ -101,6 +101,35 @@ def test_missing_bundle(tmp_path, capsys, monkeypatch):
     assert "landscape bundle is missing" in err and "ruimte data build" in err
 
 
+def test_region_run_drops_cut_corop_regions(tmp_path):
+    out = tmp_path / "utrecht"
+    assert main(["run", "--region", "Utrecht", "--resolution", "1000", "--end", "2024",
+                 "--out", str(out), "--quiet", "--no-figures"]) == 0
+    frame = pd.read_parquet(out / "indicators.parquet")
+    assert set(frame.level) == {"provincie", "corop"}
+    assert set(frame[frame.level == "corop"].region_code) == {"CR17"}  # CR30 is cut
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["run", "--seed", "abc"], ["--seed", "'abc'", "integer"]),
+        (["run", "--resolution", "500"], ["--resolution", "1000, 250, 100"]),
+        (["run", "--region"], ["--region"]),
+        (["run", "--start", "x"], ["--start", "a year"]),
+        (["data", "build", "--resolution", "500"], ["--resolution", "1000, 250, 100"]),
+        (["bogus"], ["COMMAND", "run"]),
+    ],
+)
+def test_option_errors_are_one_paragraph(capsys, argv, words):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("ruimte: error: command line: ") and err.count("\n") == 1
+    assert all(w in err for w in words)
+
+
 def test_unwritable_output_folder(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -138,6 +167,18 @@ def test_listings(capsys):
     assert "WBS-13" in capsys.readouterr().out
     assert main(["data", "info", "--resolution", "1000"]) == 0
     assert "province_id" in capsys.readouterr().out
+    assert main(["data", "info", "--resolution", "100"]) == 0
+    assert "no 100 m bundle is built yet" in capsys.readouterr().out
+
+
+def test_data_build_refuses_a_non_empty_out_folder(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep")
+    assert main(["data", "build", "--resolution", "1000", "--source", str(tmp_path),
+                 "--out", str(out)]) == 2
+    assert (out / "notes.txt").read_text() == "keep"
+    assert "ruimte: error:" in capsys.readouterr().err
 
 
 def test_python_dash_m_abm_behaves_like_ruimte():

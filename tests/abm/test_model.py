@@ -90,32 +90,64 @@ def test_governments_exist_for_every_level(baseline):
 def test_run_until_is_calendar_years(nl1000):
     model = _model(nl1000)
     model.run_until(2026)
+    assert model.indicators().run_id.unique().tolist() == [model.run_id]
     assert model.year == 2026 and model.steps == 3
     model.run_until(2025)  # already past: nothing happens
     assert model.year == 2026
 
 
-def test_wbs13_reserves_the_deepest_share_of_deep_polders(nl1000):
+@pytest.mark.parametrize("owner", ["waterschap", "gemeente", "rijk"])
+def test_wbs13_reserves_the_deepest_share_of_deep_polders(nl1000, owner):
     share = 0.10
-    model = _model(nl1000, instruments=[{"id": "WBS-13",
+    model = _model(nl1000, instruments=[{"id": "WBS-13", "owner": owner,
                                          "parameters": {"storage_share": share}}])
     model.run_until(2024)
     reserved = model.policy.masks["water_storage"]
     deep = nl1000["deep_polder"]
     assert not (reserved & ~deep).any()
-    for gov in model.governments["waterschap"]:
+    # The owners' shares add up to the national share, whatever the owners' sizes.
+    assert reserved.sum() == round(share * deep.sum())
+    elev = nl1000["elevation_m_nap"]
+    for gov in model.governments[owner]:
         cells = deep & gov.territory
-        if not cells.any():
-            continue
-        n = int(round(share * cells.sum()))
-        assert (reserved & cells).sum() == n
-        if 0 < n < cells.sum():
-            elev = nl1000["elevation_m_nap"]
+        if (reserved & cells).any() and (cells & ~reserved).any():
             assert elev[reserved & cells].max() <= elev[cells & ~reserved].min()
     frame = model.indicators()
     nl = frame[frame.level == "nl"].iloc[0]
     assert nl.water_storage_reserved_ha == pytest.approx(reserved.sum() * 100)
     assert nl.no_new_buildings_area_ha >= nl.water_storage_reserved_ha > 0
+
+
+def test_scope_layer_narrows_the_default_layer(nl1000):
+    model = _model(nl1000, instruments=[{"id": "WBS-13", "scope": {"layer": "land_mask"}}])
+    model.run_until(2024)
+    assert not (model.policy.masks["water_storage"] & ~nl1000["deep_polder"]).any()
+
+
+def test_scope_provinces_restrict_the_owners(nl1000):
+    model = _model(nl1000, instruments=[{"id": "WBS-13", "scope": {"provinces": ["PV28"]}}])
+    model.run_until(2024)
+    assert [i.owner.code for i in model.instruments] == ["WS-PV28"]
+    pv28 = nl1000.codes("province").index("PV28") + 1
+    assert not (model.policy.masks["water_storage"] & (nl1000["province_id"] != pv28)).any()
+
+
+def test_instrument_without_land_in_scope_is_an_input_error(nl1000):
+    from abm.errors import InputError
+
+    with pytest.raises(InputError, match=r"instruments\[0\].scope.*no land cell"):
+        _model(nl1000, instruments=[{"id": "WBS-13", "scope": {"layer": "large_water"}}])
+
+
+def test_running_past_the_end_year_is_refused(nl1000):
+    model = _model(nl1000, end_year=2025)
+    with pytest.raises(ValueError, match="end_year 2025"):
+        model.run_until(2026)
+
+
+def test_different_seeds_give_different_run_ids(nl1000):
+    assert _model(nl1000, seed=1).run_id != _model(nl1000, seed=2).run_id
+    assert _model(nl1000, seed=1).run_id == _model(nl1000, seed=1).run_id
 
 
 def test_an_instrument_ends_with_its_years(nl1000):

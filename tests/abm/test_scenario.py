@@ -53,6 +53,15 @@ def test_baseline_is_current_policy_without_instruments():
          "instruments[0].scope.layer", "deep_polder"),
         ({"instruments": [{"id": "WBS-13", "scope": {"provinces": ["Mars"]}}]},
          "instruments[0].scope.provinces[0]", "PV20 (Groningen)"),
+        ({"region": ["Utrecht"], "instruments": [{"id": "WBS-13",
+                                                  "scope": {"provinces": ["Zeeland"]}}]},
+         "instruments[0].scope.provinces[0]", "Utrecht"),
+        ({"instruments": [{"id": "WBS-13", "start_year": 2040}]}, "instruments[0].start_year",
+         "years overlapping 2024-2026"),
+        ({"instruments": [{"id": "WBS-13", "end_year": 2000, "start_year": 1995}]},
+         "instruments[0].end_year", "years overlapping 2024-2026"),
+        ({"instruments": [{"id": "WBS-13", "start_year": 2025, "end_year": 2024}]},
+         "instruments[0].end_year", ">= 2025"),
     ],
 )
 def test_bad_values_name_file_field_and_allowed_values(change, field, allowed):
@@ -69,6 +78,14 @@ def test_unknown_scenario_lists_the_library():
     assert "baseline" in str(err.value) and err.value.field == "scenario"
 
 
+def test_non_utf8_file_names_the_file(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'\xff\xfe name = "x"')
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert str(path) in str(err.value) and "UTF-8" in str(err.value)
+
+
 def test_invalid_toml_names_the_file(tmp_path):
     path = tmp_path / "broken.toml"
     path.write_text("name = 'x'\nstart_year = \n")
@@ -77,10 +94,16 @@ def test_invalid_toml_names_the_file(tmp_path):
     assert str(path) in str(err.value) and "TOML" in str(err.value)
 
 
-def test_override_errors_name_the_option():
+@pytest.mark.parametrize(
+    "overrides, option",
+    [({"end_year": 2000}, "--end"), ({"start_year": 2060}, "--start"),
+     ({"start_year": 2030, "end_year": 2025}, "--start and --end"),
+     ({"region": ["Mars"]}, "--region"), ({"seed": -5}, "--seed")],
+)
+def test_override_errors_name_the_option(overrides, option):
     with pytest.raises(InputError) as err:
-        load_scenario("baseline", end_year=2000, start_year=2024)
-    assert err.value.source == "command-line option --end"
+        load_scenario("baseline", **overrides)
+    assert err.value.source == f"command-line option {option}"
 
 
 def test_region_accepts_names_and_codes():
@@ -106,3 +129,38 @@ def test_any_mapping_is_either_valid_or_an_input_error(data):
         scenario_from_dict(data, "fuzz.toml")
     except InputError as err:
         assert str(err).startswith("fuzz.toml: field '")
+
+
+_values = st.one_of(st.integers(-10, 5000), st.text(max_size=5), st.booleans(),
+                    st.floats(allow_nan=False, allow_infinity=False),
+                    st.lists(st.text(max_size=3), max_size=2))
+_instrument = st.dictionaries(
+    st.sampled_from(["id", "owner", "start_year", "end_year", "scope", "parameters", "adaptive",
+                     "colour"]),
+    st.one_of(_values, st.just("WBS-13"),
+              st.dictionaries(st.sampled_from(["provinces", "layer", "storage_share", "x"]),
+                              _values, max_size=2)),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.fixed_dictionaries({"name": st.just("f")}, optional={
+    "start_year": _values, "end_year": _values, "region": _values,
+    "instruments": st.lists(_instrument, max_size=2)}))
+def test_any_instrument_table_is_either_valid_or_an_input_error(data):
+    try:
+        scenario_from_dict(data, "fuzz.toml")
+    except InputError as err:
+        assert str(err).startswith("fuzz.toml: field '")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=60))
+def test_any_file_bytes_are_either_valid_or_an_input_error(tmp_path_factory, raw):
+    path = tmp_path_factory.mktemp("fuzz") / "s.toml"
+    path.write_bytes(raw)
+    try:
+        load_scenario(path)
+    except InputError as err:
+        assert str(err).startswith(str(path))

@@ -63,7 +63,27 @@ def test_unknown_resolution_is_an_input_error():
         load_landscape(500)
 
 
-def test_user_cache_bundle_takes_precedence(tmp_path, monkeypatch):
+def test_bundle_dir_variable_takes_precedence(tmp_path, monkeypatch):
     monkeypatch.setenv("RUIMTE_BUNDLE_DIR", str(tmp_path))
     _copy_bundle(tmp_path)
     assert load_landscape(1000).path == (tmp_path / bundle_name(1000)).resolve()
+
+
+def test_user_cache_bundle_takes_precedence_over_the_package(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUIMTE_CACHE_DIR", str(tmp_path))
+    (tmp_path / "bundles").mkdir()
+    _copy_bundle(tmp_path / "bundles")
+    assert load_landscape(1000).path == (tmp_path / "bundles" / bundle_name(1000)).resolve()
+
+
+@pytest.mark.parametrize("text", ["[]", "{}", '{"format": 1, "layers": []}', "not json"])
+def test_malformed_manifest_is_a_bundle_error(tmp_path, text):
+    path = _copy_bundle(tmp_path)
+    (path / "manifest.json").write_text(text)
+    with pytest.raises(BundleError):
+        load_landscape(1000, bundle_dir=path)
+
+
+def test_subset_lists_cut_corop_regions(nl1000):
+    assert nl1000.subset(["PV26"]).partial_corops == ("CR30",)
+    assert nl1000.subset(["PV26", "PV28"]).partial_corops == ()

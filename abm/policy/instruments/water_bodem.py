@@ -19,10 +19,11 @@ class DeepPolderWaterStorage(Reservation):
     """Reserve 5-10% of the deep polders for water storage, the deepest parts first.
 
     Source: 003_96b59ff8675cf4bb.txt:L188-190; 004_9972baf923c41044.txt:L4052-4054. Within each
-    owner's territory the lowest deep-polder cells are reserved until their area reaches
-    ``storage_share`` of that territory's deep-polder area. Reserved cells take no new permanent
-    buildings (the seed's exception, building that keeps the storage capacity, is not modelled).
-    The seeds do not define a deep polder; see ``environment.derived.deep_polder``.
+    owner's territory the lowest deep-polder cells are reserved; the owners' numbers of cells
+    add up to ``storage_share`` of all deep-polder cells in scope (largest remainder). Reserved
+    cells take no new permanent buildings (the seed's exception, building that keeps the storage
+    capacity, is not modelled). The seeds do not define a deep polder; see
+    ``environment.derived.deep_polder``.
     """
 
     kind = "water_storage"
@@ -40,13 +41,27 @@ class DeepPolderWaterStorage(Reservation):
         )
 
     _chosen: np.ndarray | None = None
+    _quota_cells: int | None = None
+
+    @classmethod
+    def coordinate(cls, group: list[DeepPolderWaterStorage]) -> None:
+        """Split the national number of reserved cells over the owners by largest remainder,
+        so small owners (a gemeente with three deep-polder cells) do not round the share away."""
+        exact = np.array([inst.parameters.storage_share * inst.cells.sum() for inst in group])
+        quota = np.floor(exact).astype(int)
+        short = int(round(exact.sum())) - int(quota.sum())
+        order = np.argsort(-(exact - quota), kind="stable")
+        quota[order[:short]] += 1
+        for inst, n in zip(group, quota, strict=True):
+            inst._quota_cells = int(n)
 
     def selected(self, model: RegionModel) -> np.ndarray:
         if self._chosen is None:
-            share = self.parameters.storage_share
             idx = np.flatnonzero(self.cells)
+            n = self._quota_cells
+            if n is None:
+                n = int(round(self.parameters.storage_share * idx.size))
             elevation = model.landscape["elevation_m_nap"].ravel()[idx]
-            n = int(round(share * idx.size))
             # Stable sort: ties between equally deep cells go to the lower cell index.
             deepest = idx[np.argsort(elevation, kind="stable")[:n]]
             chosen = np.zeros(self.cells.size, dtype=bool)
