@@ -12,6 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.farmers.state import (
+    ARABLE,
+    DAIRY,
+    GREENHOUSE,
+    HORTICULTURE,
+    INTENSIVE,
+    LAND_USES,
+    MIXED,
+)
 from environment.landscape import LEVELS
 from environment.layers import AGRICULTURE, NATURE, URBAN, WATER
 
@@ -24,12 +33,17 @@ KEY_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "seed", "year", "level", "
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: snake_case name with its unit, the unit, and its definition."""
+    """One indicator: snake_case name with its unit, the unit, and its definition.
+
+    Exactly one of ``cell_values`` (a value per grid cell) and ``farm_values`` (a value per farm,
+    counted in the region of the farmstead) gives the quantity that is summed over a region.
+    """
 
     name: str
     unit: str
     definition: str
-    cell_values: Callable[[RegionModel], np.ndarray]
+    cell_values: Callable[[RegionModel], np.ndarray] | None = None
+    farm_values: Callable[[RegionModel], np.ndarray] | None = None
 
 
 def _land_use_ha(code: int) -> Callable[[RegionModel], np.ndarray]:
@@ -71,6 +85,55 @@ INDICATORS: tuple[Indicator, ...] = (
                                                                       "reserved")),
 )
 
+def _farms_of_type(*types: int) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: m.farms.active & np.isin(m.farms.farm_type, types)
+
+
+def _animals(name: str) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: m.farms.animal(name) * m.farms.active
+
+
+def _farm_area(use: str) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: m.farms.area_ha[:, LAND_USES.index(use)] * m.farms.active
+
+
+FARM_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("farms_total", "holdings", "Active agricultural holdings (CBS 80780ned definition)",
+              farm_values=lambda m: m.farms.active),
+    Indicator("farms_dairy", "holdings", "Holdings with dairy cows",
+              farm_values=_farms_of_type(DAIRY)),
+    Indicator("farms_arable", "holdings", "Arable farms", farm_values=_farms_of_type(ARABLE)),
+    Indicator("farms_intensive_livestock", "holdings", "Pig and poultry farms",
+              farm_values=_farms_of_type(INTENSIVE)),
+    Indicator("farms_greenhouse", "holdings", "Greenhouse horticulture holdings",
+              farm_values=_farms_of_type(GREENHOUSE)),
+    Indicator("farms_horticulture", "holdings", "Open-field horticulture holdings",
+              farm_values=_farms_of_type(HORTICULTURE)),
+    Indicator("farms_mixed", "holdings", "Other grazing livestock, mixed and other holdings",
+              farm_values=_farms_of_type(MIXED)),
+    Indicator("dairy_cows", "head", "Dairy cows", farm_values=_animals("dairy_cows")),
+    Indicator("other_cattle", "head", "Cattle other than dairy cows",
+              farm_values=_animals("other_cattle")),
+    Indicator("pigs", "head", "Pigs", farm_values=_animals("pigs")),
+    Indicator("poultry", "head", "Chickens (laying hens, broilers and other)",
+              farm_values=_animals("chickens")),
+    Indicator("sheep", "head", "Sheep", farm_values=_animals("sheep")),
+    Indicator("goats", "head", "Goats", farm_values=_animals("goats")),
+    Indicator("arable_area_ha", "ha", "Utilised arable land of the farms",
+              farm_values=_farm_area("arable")),
+    Indicator("horticulture_open_area_ha", "ha", "Utilised open-field horticulture land",
+              farm_values=_farm_area("horticulture_open")),
+    Indicator("greenhouse_area_ha", "ha", "Greenhouse area", farm_values=_farm_area("greenhouse")),
+    Indicator("grassland_area_ha", "ha", "Grassland and fodder crops",
+              farm_values=_farm_area("grassland")),
+    Indicator("organic_farms", "holdings", "Holdings farming organically",
+              farm_values=lambda m: m.farms.active & m.farms.organic),
+    Indicator("nature_management_farms", "holdings", "Holdings with agrarisch natuurbeheer",
+              farm_values=lambda m: m.farms.active & m.farms.nature_management),
+)
+
+INDICATORS = INDICATORS + FARM_INDICATORS
+
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
 
@@ -96,6 +159,8 @@ class IndicatorTable:
             prov[self._cells] * 1000 + corop[self._cells], return_inverse=True
         )
         self._n_atoms = atoms.size
+        self._atom_of_grid = np.full(prov.size, -1, dtype=np.intp)
+        self._atom_of_grid[self._cells] = self._atom_of_cell
         prov_codes, corop_codes = land.codes(prov_table), land.codes(corop_table)
         # Each level: (name, region codes, region index of every atom).
         self._levels: list[tuple[str, list[str], np.ndarray]] = []
@@ -112,7 +177,15 @@ class IndicatorTable:
     def collect(self, model: RegionModel, keys: dict) -> list[dict]:
         """Compute this year's rows, append them to :attr:`rows` and return them."""
         atom_sums = {}
+        farm_atoms = self._atom_of_grid[model.farms.farmstead_cell]
+        on_map = farm_atoms >= 0
         for ind in INDICATORS:
+            if ind.farm_values is not None:
+                values = np.asarray(ind.farm_values(model), dtype=np.float64)
+                atom_sums[ind.name] = np.bincount(
+                    farm_atoms[on_map], weights=values[on_map], minlength=self._n_atoms
+                )
+                continue
             values = np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
             atom_sums[ind.name] = np.bincount(
                 self._atom_of_cell, weights=values[self._cells], minlength=self._n_atoms

@@ -30,6 +30,8 @@ from abm.policy.state import PolicyState
 from abm.regions import province_code
 from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
+from agents.farmers import base_census_year, create_farms
+from agents.farmers.agent import Farmer
 from agents.government import Government, create_governments
 from environment import population
 from environment.landscape import Landscape, load_landscape
@@ -85,6 +87,12 @@ class RegionModel(Model):
         self.households = land["households"] * factor
         self._growth = 1.0 + population.rate_per_cell(land["province_id"], codes)
         self.land_use = land["land_use"].copy()
+
+        census_year = scenario.farm_census_year or base_census_year(self.start_year)
+        self.farms, self.farms_unplaced_ha = create_farms(
+            land, census_year, self.streams.generator("farmers")
+        )
+        self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)

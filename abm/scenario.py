@@ -104,6 +104,10 @@ class Scenario(_Strict):
     review_interval_yr: int = Field(
         2, ge=1, le=10, **_allowed("an integer 1-10 (Monitor Nota Ruimte: 2)")
     )
+    farm_census_year: int | None = Field(
+        None, ge=2000, le=2025,
+        **_allowed("a CBS census year 2000-2025 (default: the year before start_year)"),
+    )
     instruments: list[InstrumentSpec] = Field(
         default_factory=list, **_allowed("a list of [[instruments]] tables")
     )

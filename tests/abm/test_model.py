@@ -84,7 +84,7 @@ def test_region_restricts_the_run(nl1000):
 def test_governments_exist_for_every_level(baseline):
     counts = {level: len(govs) for level, govs in baseline.governments.items()}
     assert counts == {"rijk": 1, "provincie": 12, "waterschap": 12, "gemeente": 345}
-    assert len(baseline.agents) == sum(counts.values())
+    assert len(baseline.agents) == sum(counts.values()) + baseline.farms.n
 
 
 def test_run_until_is_calendar_years(nl1000):
@@ -169,3 +169,28 @@ def test_no_global_random_state_is_used(nl1000):
     model = _model(nl1000)
     model.run_until(2026)
     assert (np.random.get_state()[1] == before).all()
+
+
+def test_farm_indicators_match_the_census(baseline):
+    from agents.farmers.census import census
+
+    frame = baseline.indicators()
+    first = frame[(frame.year == 2024) & (frame.level == "provincie")].set_index("region_code")
+    table = census(2023)
+    for code, row in table.iterrows():
+        assert first.loc[code, "farms_total"] == row.farms
+        assert first.loc[code, "dairy_cows"] == row.dairy_cows
+        assert first.loc[code, "grassland_area_ha"] == pytest.approx(row.grassland_fodder_ha)
+    assert len(baseline.farmers) == baseline.farms.n == table.farms.sum()
+
+
+def test_seeds_change_where_farms_are(nl1000):
+    def corop_farms(seed):
+        model = _model(nl1000, seed=seed, end_year=2024)
+        model.run_until(2024)
+        frame = model.indicators()
+        return frame[frame.level == "corop"].set_index("region_code").farms_total
+
+    a, b = corop_farms(1), corop_farms(2)
+    assert a.sum() == b.sum()
+    assert not a.equals(b)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from abm.allocation import largest_remainder
 from abm.policy.mechanisms import Reservation
 from abm.policy.registry import register
 
@@ -48,10 +49,7 @@ class DeepPolderWaterStorage(Reservation):
         """Split the national number of reserved cells over the owners by largest remainder,
         so small owners (a gemeente with three deep-polder cells) do not round the share away."""
         exact = np.array([inst.parameters.storage_share * inst.cells.sum() for inst in group])
-        quota = np.floor(exact).astype(int)
-        short = int(round(exact.sum())) - int(quota.sum())
-        order = np.argsort(-(exact - quota), kind="stable")
-        quota[order[:short]] += 1
+        quota = largest_remainder(int(round(exact.sum())), exact)
         for inst, n in zip(group, quota, strict=True):
             inst._quota_cells = int(n)
 

@@ -1,0 +1,52 @@
+"""Farmers: the synthetic farm population (state, initialisation from the census, placement).
+
+The decision kernel, the land market and the instruments of the landbouw-natuur transition
+follow (see docs/farmers.md for what is built).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.farmers.census import FIRST_YEAR, LAST_YEAR, census, nature_management
+from agents.farmers.placement import place
+from agents.farmers.population import synthesise_province
+from agents.farmers.state import FarmState
+from environment.landscape import Landscape
+
+
+def base_census_year(start_year: int) -> int:
+    """The census the farms start from: the year before the first simulated year, within the
+    definitive census years."""
+    return int(np.clip(start_year - 1, FIRST_YEAR, LAST_YEAR))
+
+
+def create_farms(
+    landscape: Landscape, census_year: int, rng: np.random.Generator
+) -> tuple[FarmState, np.ndarray]:
+    """The farms of every province in ``landscape``, calibrated and placed.
+
+    Returns
+    -------
+    farms : FarmState
+    unplaced_ha : ndarray of float64
+        Hectares per farm that found no room in its province (0 when the map holds the census).
+    """
+    table = census(census_year)
+    managed = nature_management()
+    codes = landscape.codes("province")
+    present = np.unique(landscape["province_id"][landscape["land_mask"]])
+    parts, areas = [], {}
+    for pid in present[present > 0].tolist():
+        code = codes[pid - 1]
+        row = table.loc[code]
+        # 80807ned is for 2023 only; other years scale it with the number of holdings.
+        scale = row.farms / census(2023).loc[code].farms
+        nature = round(managed.loc[code].farms_with_agri_nature_mgmt_all_types * scale)
+        parts.append(synthesise_province(row, pid, rng, nature))
+        areas[pid] = float(row.agri_land_ha)
+    farms = parts[0]
+    for part in parts[1:]:
+        farms = farms.concat(part)
+    unplaced = place(farms, landscape, areas, rng)
+    return farms, unplaced
