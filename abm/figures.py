@@ -17,6 +17,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm  # noqa: E40
 from matplotlib.patches import Patch  # noqa: E402
 
 from abm.indicators import INDICATOR_BY_NAME  # noqa: E402
+from agents.farmers.state import FARM_TYPES  # noqa: E402
 from environment.layers import LAND_USE_CLASSES  # noqa: E402
 
 if TYPE_CHECKING:
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
 MAIN_INDICATORS: tuple[str, ...] = (
     "population",
     "households",
+    "farms_total",
+    "nh3_emission_kt",
+    "n_deposition_n2000_mean_mol_ha_yr",
+    "n2000_below_kdw_share",
     "agri_area_ha",
     "nature_area_ha",
-    "urban_area_ha",
     "water_storage_reserved_ha",
 )
 LAND_USE_COLOURS = {1: "#d7301f", 2: "#f0e68c", 3: "#2e8b57", 4: "#6baed6"}
+FARM_TYPE_COLOURS = {1: "#1b9e77", 2: "#e6ab02", 3: "#d95f02", 4: "#7570b3", 5: "#e7298a",
+                     6: "#a6761d"}
 
 
 def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,15 +77,22 @@ def _extent_km(model: RegionModel) -> list[float]:
     return [left / 1000, right / 1000, bottom / 1000, top / 1000]
 
 
-def map_land_use(land_use: np.ndarray, model: RegionModel, path: Path) -> None:
-    codes = sorted(LAND_USE_CLASSES)
-    cmap = ListedColormap(["white"] + [LAND_USE_COLOURS[c] for c in codes])
+def map_categories(values: np.ndarray, model: RegionModel, path: Path, title: str,
+                   labels: dict[int, str], colours: dict[int, str]) -> None:
+    """A categorical map: codes 1..n with their labels and colours; 0 is blank."""
+    codes = sorted(labels)
+    cmap = ListedColormap(["white"] + [colours[c] for c in codes])
     norm = BoundaryNorm(np.arange(-0.5, len(codes) + 1), cmap.N)
     fig, ax = plt.subplots(figsize=(6, 7))
-    ax.imshow(land_use, cmap=cmap, norm=norm, extent=_extent_km(model), interpolation="nearest")
-    ax.legend(handles=[Patch(color=LAND_USE_COLOURS[c], label=LAND_USE_CLASSES[c]) for c in codes],
+    ax.imshow(values, cmap=cmap, norm=norm, extent=_extent_km(model), interpolation="nearest")
+    ax.legend(handles=[Patch(color=colours[c], label=labels[c]) for c in codes],
               loc="lower right", fontsize=8)
-    _finish(ax, fig, f"Land use {model.year}", path)
+    _finish(ax, fig, title, path)
+
+
+def map_land_use(land_use: np.ndarray, model: RegionModel, path: Path) -> None:
+    map_categories(land_use, model, path, f"Land use {model.year}", LAND_USE_CLASSES,
+                   LAND_USE_COLOURS)
 
 
 def map_values(values: np.ndarray, model: RegionModel, path: Path, title: str, label: str,
@@ -109,7 +122,8 @@ def draw_all(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionMode
     sns.set_theme(style="whitegrid", context="paper")
     paths = [out / "timeseries.png", out / "population_by_province.png",
              out / "map_land_use.png", out / "map_inhabitants.png",
-             out / "map_groundwater_depth_cm.png", out / "map_no_new_buildings.png"]
+             out / "map_groundwater_depth_cm.png", out / "map_no_new_buildings.png",
+             out / "map_n_deposition.png", out / "map_farm_type.png"]
     timeseries(frame, paths[0])
     provinces(frame, "population", paths[1])
     map_land_use(maps["land_use"], model, paths[2])
@@ -120,4 +134,8 @@ def draw_all(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionMode
                "Groundwater depth below surface", "cm", cmap="YlGnBu_r")
     map_values(maps["no_new_buildings"], model, paths[5],
                f"No new buildings {model.year}", "1 = not allowed", cmap="Reds")
+    map_values(maps["n_deposition_mol_ha_yr"], model, paths[6],
+               f"N deposition {model.year}", "mol N/ha/yr", cmap="inferno")
+    map_categories(maps["farm_type"], model, paths[7], f"Farm types {model.year}",
+                   {i + 1: name for i, name in enumerate(FARM_TYPES)}, FARM_TYPE_COLOURS)
     return paths

@@ -35,8 +35,9 @@ KEY_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "seed", "year", "level", "
 class Indicator:
     """One indicator: snake_case name with its unit, the unit, and its definition.
 
-    Exactly one of ``cell_values`` (a value per grid cell) and ``farm_values`` (a value per farm,
-    counted in the region of the farmstead) gives the quantity that is summed over a region.
+    One of ``cell_values`` (a value per grid cell), ``farm_values`` (a value per farm, counted in
+    the region of the farmstead) or the pair ``numerator``/``denominator`` (cell values whose
+    regional sums are divided: means and shares) gives the indicator.
     """
 
     name: str
@@ -44,6 +45,8 @@ class Indicator:
     definition: str
     cell_values: Callable[[RegionModel], np.ndarray] | None = None
     farm_values: Callable[[RegionModel], np.ndarray] | None = None
+    numerator: Callable[[RegionModel], np.ndarray] | None = None
+    denominator: Callable[[RegionModel], np.ndarray] | None = None
 
 
 def _land_use_ha(code: int) -> Callable[[RegionModel], np.ndarray]:
@@ -132,7 +135,42 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=lambda m: m.farms.active & m.farms.nature_management),
 )
 
-INDICATORS = INDICATORS + FARM_INDICATORS
+def _sensitive_ha(m: RegionModel) -> np.ndarray:
+    return m.n2000_sensitive * m.landscape.grid.cell_area_ha
+
+
+NITROGEN_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("nh3_emission_kt", "kt NH3/yr", "Agricultural NH3 emission of the farms",
+              farm_values=lambda m: m.farm_emission_kg / 1e6),
+    Indicator("n_deposition_mean_mol_ha_yr", "mol N/ha/yr",
+              "Mean total N deposition (agriculture + background) on the region's land",
+              numerator=lambda m: m.deposition_mol_ha_yr * m.landscape["land_mask"],
+              denominator=lambda m: m.landscape["land_mask"]),
+    Indicator("n_deposition_n2000_mean_mol_ha_yr", "mol N/ha/yr",
+              "Mean total N deposition on nitrogen-sensitive Natura 2000 land",
+              numerator=lambda m: np.where(m.n2000_sensitive,
+                                           m.deposition_mol_ha_yr, 0.0),
+              denominator=lambda m: m.n2000_sensitive),
+    Indicator("n_deposition_n2000_agri_share", "1",
+              "Agriculture's share of N deposition on nitrogen-sensitive Natura 2000",
+              numerator=lambda m: np.where(m.n2000_sensitive,
+                                           m.agri_deposition_mol_ha_yr, 0.0),
+              denominator=lambda m: np.where(m.n2000_sensitive,
+                                             m.deposition_mol_ha_yr, 0.0)),
+    Indicator("n2000_below_kdw_share", "1",
+              "Share of nitrogen-sensitive Natura 2000 area with deposition at or below its KDW "
+              "(target 74% in 2030/2035, NPLG)",
+              numerator=lambda m: _sensitive_ha(m) * (m.deposition_mol_ha_yr <= np.nan_to_num(
+                  m.kdw_mol_ha_yr, nan=-1.0)),
+              denominator=_sensitive_ha),
+    Indicator("kdw_exceedance_mean_mol_ha_yr", "mol N/ha/yr",
+              "Mean exceedance of the KDW on nitrogen-sensitive Natura 2000 (0 where below)",
+              numerator=lambda m: _sensitive_ha(m) * np.nan_to_num(
+                  np.maximum(m.deposition_mol_ha_yr - m.kdw_mol_ha_yr, 0.0)),
+              denominator=_sensitive_ha),
+)
+
+INDICATORS = INDICATORS + FARM_INDICATORS + NITROGEN_INDICATORS
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
@@ -179,7 +217,15 @@ class IndicatorTable:
         atom_sums = {}
         farm_atoms = self._atom_of_grid[model.farms.farmstead_cell]
         on_map = farm_atoms >= 0
+        ratios = {}
         for ind in INDICATORS:
+            if ind.numerator is not None:
+                ratios[ind.name] = [
+                    np.bincount(self._atom_of_cell, minlength=self._n_atoms,
+                                weights=np.asarray(part(model), np.float64).ravel()[self._cells])
+                    for part in (ind.numerator, ind.denominator)
+                ]
+                continue
             if ind.farm_values is not None:
                 values = np.asarray(ind.farm_values(model), dtype=np.float64)
                 atom_sums[ind.name] = np.bincount(
@@ -194,6 +240,12 @@ class IndicatorTable:
         for level, codes, group in self._levels:
             sums = {name: np.bincount(group, weights=v, minlength=len(codes))
                     for name, v in atom_sums.items()}
+            for name, (num, den) in ratios.items():
+                top = np.bincount(group, weights=num, minlength=len(codes))
+                bottom = np.bincount(group, weights=den, minlength=len(codes))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    sums[name] = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1),
+                                          np.nan)
             for k, code in enumerate(codes):
                 if not code:
                     continue  # a COROP region cut by the run region's border

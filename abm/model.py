@@ -8,7 +8,7 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 4. farmers decide (farmers issue)
 5. markets clear: land and housing (farmers and cities issues)
 6. firms and households: here the provincial population trend until the agents arrive
-7. environment processes: nitrogen, peat, land-use bookkeeping (farmers issue)
+7. environment processes: NH3 emission -> deposition (peat and land-use bookkeeping follow)
 8. indicators for the year
 """
 
@@ -33,8 +33,9 @@ from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
 from agents.farmers import base_census_year, create_farms
 from agents.farmers.agent import Farmer
 from agents.government import Government, create_governments
-from environment import population
+from environment import nitrogen, population
 from environment.landscape import Landscape, load_landscape
+from environment.nitrogen import DepositionKernel
 
 
 class RegionModel(Model):
@@ -94,6 +95,18 @@ class RegionModel(Model):
         )
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
+        self._deposition = DepositionKernel(land.grid)
+        #: Land cells of nitrogen-sensitive Natura 2000: where KDW and its indicators apply.
+        self.n2000_sensitive = land["natura2000_n_sensitive"] & land["land_mask"]
+        sensitive = self.n2000_sensitive
+        self.kdw_mol_ha_yr = nitrogen.default_kdw_mol_ha_yr(land["fgr_id"], land.codes("fgr"),
+                                                            sensitive)
+        self._update_nitrogen()
+        self.background_deposition_mol_ha_yr = nitrogen.background_mol_ha_yr(
+            self.agri_deposition_mol_ha_yr, sensitive)
+        self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
+                                     + self.background_deposition_mol_ha_yr)
+
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
         self.instruments: list[Instrument] = self._create_instruments()
@@ -134,7 +147,7 @@ class RegionModel(Model):
         self._apply_policy(year)  # 2
         # 3 water, 4 farmers decide, 5 markets clear: arrive with the farmers issue.
         self._grow_population()  # 6
-        # 7 environment processes: arrive with the farmers issue.
+        self._update_nitrogen()  # 7 (peat and land-use bookkeeping arrive with the farmers)
         self._collect_indicators(year)  # 8
         self.year = year
 
@@ -161,6 +174,18 @@ class RegionModel(Model):
     def _grow_population(self) -> None:
         self.inhabitants *= self._growth
         self.households *= self._growth
+
+    def _update_nitrogen(self) -> None:
+        """NH3 emission of the farms and the deposition it causes, plus the background."""
+        farms = self.farms
+        self.farm_emission_kg = nitrogen.farm_emission_kg(
+            farms.animals, farms.emission_factor, farms.active)
+        grid = self.landscape.grid
+        emission = nitrogen.emission_grid_kg(self.farm_emission_kg, farms.farmstead_cell,
+                                             grid.shape)
+        self.agri_deposition_mol_ha_yr = self._deposition.deposition_mol_ha_yr(emission)
+        self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
+                                     + getattr(self, "background_deposition_mol_ha_yr", 0.0))
 
     def _collect_indicators(self, year: int) -> None:
         keys = {"run_id": self.run_id, "scenario": self.scenario_spec.name,
@@ -248,6 +273,17 @@ class RegionModel(Model):
                 out |= self.policy.masks[kind]
         return out
 
+    def _farm_type_map(self) -> np.ndarray:
+        """Per cell, 1 + the type of the active farm with the largest parcel there (0: none)."""
+        farms = self.farms
+        keep = farms.active[farms.parcel_farm]
+        cells, owners, ha = (farms.parcel_cell[keep], farms.parcel_farm[keep],
+                             farms.parcel_ha[keep])
+        out = np.zeros(self.landscape.grid.shape[0] * self.landscape.grid.shape[1], np.uint8)
+        order = np.lexsort((ha, cells))  # per cell, the largest parcel last
+        out[cells[order]] = farms.farm_type[owners[order]] + 1
+        return out.reshape(self.landscape.grid.shape)
+
     def maps(self) -> dict[str, np.ndarray]:
         """The end state of the key layers, for GeoTIFFs and map figures."""
         return {
@@ -257,4 +293,8 @@ class RegionModel(Model):
             "groundwater_depth_cm": np.asarray(self.landscape["groundwater_depth_cm"]),
             "natura2000_n_sensitive": self.landscape["natura2000_n_sensitive"].astype(np.uint8),
             "no_new_buildings": self._mask_union("no_new_buildings", "reserved"),
+            "n_deposition_mol_ha_yr": self.deposition_mol_ha_yr.astype(np.float32),
+            "kdw_exceedance_mol_ha_yr": np.nan_to_num(np.maximum(
+                self.deposition_mol_ha_yr - self.kdw_mol_ha_yr, 0.0)).astype(np.float32),
+            "farm_type": self._farm_type_map(),
         }

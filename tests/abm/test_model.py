@@ -194,3 +194,32 @@ def test_seeds_change_where_farms_are(nl1000):
     a, b = corop_farms(1), corop_farms(2)
     assert a.sum() == b.sum()
     assert not a.equals(b)
+
+
+def test_nitrogen_indicators_are_calibrated_in_the_base_year(baseline):
+    frame = baseline.indicators()
+    nl = frame[(frame.level == "nl") & (frame.year == 2024)].iloc[0]
+    assert 104 < nl.nh3_emission_kt < 108
+    assert nl.n_deposition_n2000_agri_share == pytest.approx(0.46)
+    assert 0 < nl.n2000_below_kdw_share < 1
+    assert nl.kdw_exceedance_mean_mol_ha_yr > 0
+    assert 500 < nl.n_deposition_n2000_mean_mol_ha_yr < 3000
+
+
+def test_removing_farms_near_natura2000_lowers_deposition_there_most(nl1000):
+    from agents.farmers.placement import distance_to_m
+
+    model = _model(nl1000, end_year=2025)
+    model.run_until(2024)
+    before = model.deposition_mol_ha_yr.copy()
+    near = distance_to_m(model.n2000_sensitive, 1000.0).ravel() <= 3000.0
+    model.farms.active[near[model.farms.farmstead_cell]] = False
+    model.run_until(2025)
+    drop = before - model.deposition_mol_ha_yr
+    assert (drop >= -1e-9).all()
+    sens, land = model.n2000_sensitive, nl1000["land_mask"]
+    assert drop[sens].mean() > drop[land & ~sens].mean() > 0
+    frame = model.indicators()
+    nl = frame[frame.level == "nl"].set_index("year")
+    assert nl.nh3_emission_kt[2025] < nl.nh3_emission_kt[2024]
+    assert nl.n2000_below_kdw_share[2025] > nl.n2000_below_kdw_share[2024]
