@@ -129,6 +129,8 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
     Indicator("greenhouse_area_ha", "ha", "Greenhouse area", farm_values=_farm_area("greenhouse")),
     Indicator("grassland_area_ha", "ha", "Grassland and fodder crops",
               farm_values=_farm_area("grassland")),
+    Indicator("farms_exited", "holdings", "Holdings that stopped this year",
+              farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_leaving)),
     Indicator("organic_farms", "holdings", "Holdings farming organically",
               farm_values=lambda m: m.farms.active & m.farms.organic),
     Indicator("nature_management_farms", "holdings", "Holdings with agrarisch natuurbeheer",
@@ -137,6 +139,19 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
 
 def _sensitive_ha(m: RegionModel) -> np.ndarray:
     return m.n2000_sensitive * m.landscape.grid.cell_area_ha
+
+
+def _traded_ha(m: RegionModel) -> np.ndarray:
+    farms = m.farms
+    cells = farms.parcel_cell[m.traded_parcels]
+    return np.bincount(cells, weights=farms.parcel_ha[m.traded_parcels],
+                       minlength=m.landscape["land_mask"].size)
+
+
+LAND_MARKET_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("land_traded_ha", "ha", "Farmland sold or leased to another farm this year",
+              cell_values=_traded_ha),
+)
 
 
 NITROGEN_INDICATORS: tuple[Indicator, ...] = (
@@ -170,7 +185,7 @@ NITROGEN_INDICATORS: tuple[Indicator, ...] = (
               denominator=_sensitive_ha),
 )
 
-INDICATORS = INDICATORS + FARM_INDICATORS + NITROGEN_INDICATORS
+INDICATORS = INDICATORS + FARM_INDICATORS + LAND_MARKET_INDICATORS + NITROGEN_INDICATORS
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

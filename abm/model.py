@@ -4,9 +4,10 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 
 1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
 2. policy apply: active instruments write the year's PolicyState
-3. water: waterschappen move water levels (farmers issue)
-4. farmers decide (farmers issue)
-5. markets clear: land and housing (farmers and cities issues)
+3. water: waterschappen move water levels (with peat, next)
+4. farmers decide: ageing, succession, retirement, exit (agents.farmers.decisions)
+5. markets clear: land of exiting farms to neighbours (agents.farmers.land_market); housing
+   follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
 7. environment processes: NH3 emission -> deposition (peat and land-use bookkeeping follow)
 8. indicators for the year
@@ -32,6 +33,8 @@ from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
 from agents.farmers import base_census_year, create_farms
 from agents.farmers.agent import Farmer
+from agents.farmers.decisions import structural_step
+from agents.farmers.land_market import reallocate
 from agents.government import Government, create_governments
 from environment import nitrogen, population
 from environment.landscape import Landscape, load_landscape
@@ -90,9 +93,11 @@ class RegionModel(Model):
         self.land_use = land["land_use"].copy()
 
         census_year = scenario.farm_census_year or base_census_year(self.start_year)
-        self.farms, self.farms_unplaced_ha = create_farms(
-            land, census_year, self.streams.generator("farmers")
-        )
+        self._farm_rng = self.streams.generator("farmers")
+        self._market_rng = self.streams.generator("land_market")
+        self.farms, self.farms_unplaced_ha = create_farms(land, census_year, self._farm_rng)
+        self.farms_leaving = np.zeros(0, dtype=np.int64)
+        self.traded_parcels = np.zeros(0, dtype=np.int64)
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
         self._deposition = DepositionKernel(land.grid)
@@ -145,7 +150,10 @@ class RegionModel(Model):
         if (year - self.start_year) % self.scenario_spec.review_interval_yr == 0:
             self._review(year)  # 1
         self._apply_policy(year)  # 2
-        # 3 water, 4 farmers decide, 5 markets clear: arrive with the farmers issue.
+        # 3 water: arrives with peat and groundwater targets.
+        self.farms_leaving = structural_step(self.farms, year, self._farm_rng)  # 4
+        self.traded_parcels = reallocate(self.farms, self.farms_leaving,  # 5
+                                         self.landscape.grid, self._market_rng)
         self._grow_population()  # 6
         self._update_nitrogen()  # 7 (peat and land-use bookkeeping arrive with the farmers)
         self._collect_indicators(year)  # 8
