@@ -185,7 +185,22 @@ NITROGEN_INDICATORS: tuple[Indicator, ...] = (
               denominator=_sensitive_ha),
 )
 
-INDICATORS = INDICATORS + FARM_INDICATORS + LAND_MARKET_INDICATORS + NITROGEN_INDICATORS
+PEAT_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("peat_area_ha", "ha", "Agricultural land in the Laagveengebied (peat meadows)",
+              cell_values=lambda m: m.peat_ha),
+    Indicator("peat_co2_mt", "Mt CO2-eq/yr", "CO2 emission of drained agricultural peat",
+              cell_values=lambda m: m.peat_co2_t / 1e6),
+    Indicator("subsidence_mm_yr_mean", "mm/yr", "Mean subsidence of agricultural peat",
+              numerator=lambda m: m.subsidence_mm_yr * m.peat_ha,
+              denominator=lambda m: m.peat_ha),
+    Indicator("peat_groundwater_depth_cm_mean", "cm",
+              "Mean groundwater depth below surface in agricultural peat",
+              numerator=lambda m: m.groundwater_depth_cm * m.peat_ha,
+              denominator=lambda m: m.peat_ha),
+)
+
+INDICATORS = (INDICATORS + FARM_INDICATORS + LAND_MARKET_INDICATORS + NITROGEN_INDICATORS
+              + PEAT_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

@@ -4,12 +4,12 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 
 1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
 2. policy apply: active instruments write the year's PolicyState
-3. water: waterschappen move water levels (with peat, next)
+3. water: waterschappen move groundwater toward the targets of instruments
 4. farmers decide: ageing, succession, retirement, exit (agents.farmers.decisions)
 5. markets clear: land of exiting farms to neighbours (agents.farmers.land_market); housing
    follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
-7. environment processes: NH3 emission -> deposition (peat and land-use bookkeeping follow)
+7. environment processes: NH3 emission -> deposition; peat oxidation -> CO2 and subsidence
 8. indicators for the year
 """
 
@@ -36,8 +36,9 @@ from agents.farmers.agent import Farmer
 from agents.farmers.decisions import structural_step
 from agents.farmers.land_market import reallocate
 from agents.government import Government, create_governments
-from environment import nitrogen, population
+from environment import nitrogen, peat, population
 from environment.landscape import Landscape, load_landscape
+from environment.layers import AGRICULTURE
 from environment.nitrogen import DepositionKernel
 
 
@@ -112,6 +113,14 @@ class RegionModel(Model):
         self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
                                      + self.background_deposition_mol_ha_yr)
 
+        self.groundwater_depth_cm = land["groundwater_depth_cm"].astype(np.float64)
+        lv = land.codes("fgr").index("lv") + 1
+        self.peat_ha = ((land["fgr_id"] == lv) & (land["land_use"] == AGRICULTURE)
+                        ) * land.grid.cell_area_ha
+        self.peat_co2_coefficient = peat.calibrate_co2_coefficient(self.peat_ha,
+                                                                   self.groundwater_depth_cm)
+        self._update_peat()
+
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
         self.instruments: list[Instrument] = self._create_instruments()
@@ -150,12 +159,13 @@ class RegionModel(Model):
         if (year - self.start_year) % self.scenario_spec.review_interval_yr == 0:
             self._review(year)  # 1
         self._apply_policy(year)  # 2
-        # 3 water: arrives with peat and groundwater targets.
+        self._manage_water()  # 3
         self.farms_leaving = structural_step(self.farms, year, self._farm_rng)  # 4
         self.traded_parcels = reallocate(self.farms, self.farms_leaving,  # 5
                                          self.landscape.grid, self._market_rng)
         self._grow_population()  # 6
-        self._update_nitrogen()  # 7 (peat and land-use bookkeeping arrive with the farmers)
+        self._update_nitrogen()  # 7
+        self._update_peat()
         self._collect_indicators(year)  # 8
         self.year = year
 
@@ -182,6 +192,18 @@ class RegionModel(Model):
     def _grow_population(self) -> None:
         self.inhabitants *= self._growth
         self.households *= self._growth
+
+    def _manage_water(self) -> None:
+        """Waterschappen move groundwater toward this year's targets."""
+        target = self.policy.cell_targets.get("groundwater_depth_cm")
+        if target is not None:
+            self.groundwater_depth_cm = peat.move_toward(self.groundwater_depth_cm, target)
+
+    def _update_peat(self) -> None:
+        """CO2 and subsidence of drained agricultural peat."""
+        self.peat_co2_t = peat.peat_co2_t(self.peat_ha, self.groundwater_depth_cm,
+                                          self.peat_co2_coefficient)
+        self.subsidence_mm_yr = peat.subsidence_mm_yr(self.peat_co2_t, self.peat_ha)
 
     def _update_nitrogen(self) -> None:
         """NH3 emission of the farms and the deposition it causes, plus the background."""
@@ -298,7 +320,8 @@ class RegionModel(Model):
             "land_use": self.land_use,
             "inhabitants": self.inhabitants.astype(np.float32),
             "households": self.households.astype(np.float32),
-            "groundwater_depth_cm": np.asarray(self.landscape["groundwater_depth_cm"]),
+            "groundwater_depth_cm": self.groundwater_depth_cm.astype(np.float32),
+            "subsidence_mm_yr": self.subsidence_mm_yr.astype(np.float32),
             "natura2000_n_sensitive": self.landscape["natura2000_n_sensitive"].astype(np.uint8),
             "no_new_buildings": self._mask_union("no_new_buildings", "reserved"),
             "n_deposition_mol_ha_yr": self.deposition_mol_ha_yr.astype(np.float32),

@@ -180,6 +180,21 @@ class Target(Instrument):
             self.intensity = max(1.0, self.intensity - self.step)
 
 
+class CellTarget(Target):
+    """A target value per cell (a groundwater depth, say) that an owner works toward there."""
+
+    def cell_values(self, model: RegionModel, year: int) -> np.ndarray:
+        """Target on :attr:`cells` (same shape as the grid; other cells ignored)."""
+        raise NotImplementedError
+
+    def target_value(self, year: int) -> float:
+        return float("nan")
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        target = policy.cell_target(self.indicator)
+        target[self.cells] = self.cell_values(model, year)[self.cells]
+
+
 class _PerCellMoney(Instrument):
     purpose: ClassVar[str] = ""
 

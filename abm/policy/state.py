@@ -36,6 +36,8 @@ class PolicyState:
         Quantity limits by name (units in the name).
     targets : dict of str to float
         Target values of tracked indicators (indicator name to value).
+    cell_targets : dict of str to ndarray of float
+        Target values per cell (NaN where none), such as ``groundwater_depth_cm``.
     ladders : dict of str to tuple of str
         Ordered allocation rules by name.
     zones : dict of str to ndarray of bool
@@ -52,6 +54,7 @@ class PolicyState:
     levies_eur_ha_yr: dict[str, np.ndarray] = field(default_factory=dict)
     caps: dict[str, float] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
+    cell_targets: dict[str, np.ndarray] = field(default_factory=dict)
     ladders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     zones: dict[str, np.ndarray] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
@@ -60,7 +63,8 @@ class PolicyState:
     def clear(self) -> None:
         """Forget last year's policy."""
         for mapping in (self.masks, self.payments_eur_ha_yr, self.levies_eur_ha_yr, self.caps,
-                        self.targets, self.ladders, self.zones, self.flags):
+                        self.targets, self.cell_targets, self.ladders, self.zones,
+                        self.flags):
             mapping.clear()
         self.offers.clear()
 
@@ -71,6 +75,12 @@ class PolicyState:
         if kind not in self.masks:
             self.masks[kind] = np.zeros(self.shape, dtype=bool)
         return self.masks[kind]
+
+    def cell_target(self, name: str) -> np.ndarray:
+        """Per-cell target ``name`` (NaN where none); writable."""
+        if name not in self.cell_targets:
+            self.cell_targets[name] = np.full(self.shape, np.nan)
+        return self.cell_targets[name]
 
     def zone(self, name: str) -> np.ndarray:
         """The cells of zone ``name`` (all False when unset); writable."""

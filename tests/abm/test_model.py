@@ -225,3 +225,41 @@ def test_removing_farms_near_natura2000_lowers_deposition_there_most(nl1000):
     nl = frame[frame.level == "nl"].set_index("year")
     assert nl.nh3_emission_kt[2025] < nl.nh3_emission_kt[2024]
     assert nl.n2000_below_kdw_share[2025] > nl.n2000_below_kdw_share[2024]
+
+
+def test_peat_emission_is_calibrated_and_steady_in_baseline(baseline):
+    frame = baseline.indicators()
+    nl = frame[frame.level == "nl"].set_index("year")
+    assert np.allclose(nl.peat_co2_mt, 4.7)
+    assert 150_000 < nl.peat_area_ha.iloc[0] < 220_000  # published: 207,000 ha agricultural peat
+
+
+def test_wbs25_raises_peat_groundwater_and_lowers_co2(nl1000):
+    from environment.peat import WATER_LEVEL_STEP_CM_PER_YR
+
+    wet = _model(nl1000, instruments=[{"id": "WBS-25", "start_year": 2025,
+                                       "parameters": {"target_depth_cm": 20.0}}])
+    base = _model(nl1000)
+    before = wet.groundwater_depth_cm.copy()
+    wet.run_until(2030)
+    base.run_until(2030)
+    change = before - wet.groundwater_depth_cm
+    assert change.max() <= WATER_LEVEL_STEP_CM_PER_YR * 5 + 1e-9  # 2025-2029: five steps
+    assert (change[wet.peat_ha == 0] == 0).all() and (change[wet.peat_ha > 0] > 0).all()
+    w = wet.indicators().query("level == 'nl'").set_index("year")
+    b = base.indicators().query("level == 'nl'").set_index("year")
+    assert w.peat_co2_mt[2024] == pytest.approx(b.peat_co2_mt[2024])
+    assert w.peat_co2_mt[2030] < b.peat_co2_mt[2030] - 1.0  # more than the 1 Mt target
+    assert w.subsidence_mm_yr_mean[2030] < b.subsidence_mm_yr_mean[2030]
+    assert w.peat_groundwater_depth_cm_mean[2030] == pytest.approx(20.0)
+
+
+def test_wbs31_raises_groundwater_on_the_higher_sands_only(nl1000):
+    model = _model(nl1000, instruments=[{"id": "WBS-31", "parameters": {"rise_cm": 30.0}}])
+    before = model.groundwater_depth_cm.copy()
+    model.run_until(2027)
+    rise = before - model.groundwater_depth_cm
+    sand = nl1000["fgr_id"] == nl1000.codes("fgr").index("hz") + 1
+    assert (rise[~sand] == 0).all()
+    assert rise[sand & nl1000["land_mask"]].max() == pytest.approx(30.0)
+    assert (rise >= 0).all()

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from abm.allocation import largest_remainder
-from abm.policy.mechanisms import Reservation
+from abm.policy.mechanisms import CellTarget, Reservation
 from abm.policy.registry import register
 
 if TYPE_CHECKING:
@@ -66,3 +66,60 @@ class DeepPolderWaterStorage(Reservation):
             chosen[deepest] = True
             self._chosen = chosen.reshape(self.cells.shape)
         return self._chosen
+
+
+@register("WBS-25")
+class PeatGroundwaterTarget(CellTarget):
+    """Laagveen: groundwater 20 to 40 cm below the surface, all year round.
+
+    Source: 003_96b59ff8675cf4bb.txt:L248-252; 003_96b59ff8675cf4bb.txt:L392;
+    004_9972baf923c41044.txt:L1239-1243; 004_9972baf923c41044.txt:L1531-1536. The waterschap
+    raises the groundwater of the agricultural peat in scope toward ``target_depth_cm`` (cells
+    already wetter stay as they are). The seed gives 20-40 cm depending on the soil and the
+    water system; the default is the middle of that range.
+    """
+
+    indicator = "groundwater_depth_cm"
+    default_owner = "waterschap"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        target_depth_cm: float = Field(
+            30.0, ge=0.0, le=200.0,
+            description="Target groundwater depth below surface (seed: 20-40 cm, 003:L248-252)",
+        )
+
+    def cell_values(self, model: RegionModel, year: int) -> np.ndarray:
+        depth = model.groundwater_depth_cm
+        peat = model.peat_ha > 0
+        return np.where(peat, np.minimum(depth, self.parameters.target_depth_cm), np.nan)
+
+
+@register("WBS-31")
+class SandGroundwaterRise(CellTarget):
+    """Hoge zandgronden: retain water longer and raise the groundwater by possibly 10-50 cm.
+
+    Source: 003_96b59ff8675cf4bb.txt:L281-286; 004_9972baf923c41044.txt:L1538-1539. The target
+    on the land of the Hogere Zandgronden in scope is the initial depth less ``rise_cm``, at
+    least 0 (the surface).
+    """
+
+    indicator = "groundwater_depth_cm"
+    default_owner = "waterschap"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        rise_cm: float = Field(
+            20.0, ge=0.0, le=100.0,
+            description="Rise of the groundwater (seed: possibly 10-50 cm, 003:L281-286)",
+        )
+
+    def cell_values(self, model: RegionModel, year: int) -> np.ndarray:
+        sand = model.landscape["fgr_id"] == model.landscape.codes("fgr").index("hz") + 1
+        initial = model.landscape["groundwater_depth_cm"]
+        target = np.maximum(initial - self.parameters.rise_cm, 0.0)
+        return np.where(sand, target, np.nan)
