@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.farmers.economics import income_keur
 from agents.farmers.state import (
     ARABLE,
     DAIRY,
@@ -131,6 +132,22 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=_farm_area("grassland")),
     Indicator("farms_exited", "holdings", "Holdings that stopped this year",
               farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_leaving)),
+    Indicator("farm_income_meur", "million euro/yr", "Family farm income of the active farms "
+              "(gross margin x income share; first version, assumptions in docs/farmers.md)",
+              farm_values=lambda m: income_keur(m.farms, m.groundwater_depth_cm) / 1000.0),
+    Indicator("buyout_eligible_farms", "holdings", "Farms offered a buy-out this year",
+              farm_values=lambda m: m.buyouts.eligible),
+    Indicator("buyout_applications", "holdings", "Farms that applied for a buy-out this year",
+              farm_values=lambda m: m.buyouts.applied),
+    Indicator("buyout_signed", "holdings", "Buy-outs signed and carried out this year",
+              farm_values=lambda m: m.buyouts.signed),
+    Indicator("buyout_withdrawn", "holdings", "Farmers who withdrew after signing this year",
+              farm_values=lambda m: m.buyouts.withdrawn),
+    Indicator("buyout_meur", "million euro", "Paid for buy-outs this year",
+              farm_values=lambda m: m.buyouts.paid_meur),
+    Indicator("budget_spent_meur", "million euro", "Government money spent this year (so far "
+              "only buy-outs spend), in the region of the farm paid",
+              farm_values=lambda m: m.buyouts.paid_meur),
     Indicator("organic_farms", "holdings", "Holdings farming organically",
               farm_values=lambda m: m.farms.active & m.farms.organic),
     Indicator("nature_management_farms", "holdings", "Holdings with agrarisch natuurbeheer",

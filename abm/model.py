@@ -5,7 +5,8 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
 2. policy apply: active instruments write the year's PolicyState
 3. water: waterschappen move groundwater toward the targets of instruments
-4. farmers decide: ageing, succession, retirement, exit (agents.farmers.decisions)
+4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), then ageing,
+   succession, retirement, exit (agents.farmers.decisions)
 5. markets clear: land of exiting farms to neighbours (agents.farmers.land_market); housing
    follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
@@ -33,7 +34,8 @@ from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
 from agents.farmers import base_census_year, create_farms
 from agents.farmers.agent import Farmer
-from agents.farmers.decisions import structural_step
+from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
+from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.land_market import reallocate
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population
@@ -97,13 +99,19 @@ class RegionModel(Model):
         self._farm_rng = self.streams.generator("farmers")
         self._market_rng = self.streams.generator("land_market")
         self.farms, self.farms_unplaced_ha = create_farms(land, census_year, self._farm_rng)
+        self._buyout_rng = self.streams.generator("buyouts")
         self.farms_leaving = np.zeros(0, dtype=np.int64)
         self.traded_parcels = np.zeros(0, dtype=np.int64)
+        self.farm_exit_group = exit_group(self.farms)
+        self.buyouts = BuyoutRecord.empty(self.farms.n)
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
         self._deposition = DepositionKernel(land.grid)
         #: Land cells of nitrogen-sensitive Natura 2000: where KDW and its indicators apply.
         self.n2000_sensitive = land["natura2000_n_sensitive"] & land["land_mask"]
+        #: Share of a kg NH3 emitted on each cell that deposits on n2000_sensitive.
+        self._n2000_exposure = self._deposition.deposited_kg(
+            self.n2000_sensitive.astype(np.float64)).ravel()
         sensitive = self.n2000_sensitive
         self.kdw_mol_ha_yr = nitrogen.default_kdw_mol_ha_yr(land["fgr_id"], land.codes("fgr"),
                                                             sensitive)
@@ -160,7 +168,7 @@ class RegionModel(Model):
             self._review(year)  # 1
         self._apply_policy(year)  # 2
         self._manage_water()  # 3
-        self.farms_leaving = structural_step(self.farms, year, self._farm_rng)  # 4
+        self._farmers_decide(year)  # 4
         self.traded_parcels = reallocate(self.farms, self.farms_leaving,  # 5
                                          self.landscape.grid, self._market_rng)
         self._grow_population()  # 6
@@ -193,6 +201,17 @@ class RegionModel(Model):
         self.inhabitants *= self._growth
         self.households *= self._growth
 
+    def _farmers_decide(self, year: int) -> None:
+        """Generic rules, buy-out offers, then ageing, succession and exit."""
+        cap = self.policy.caps.get("farm_emission_factor")
+        if cap is not None:
+            np.minimum(self.farms.emission_factor, cap, out=self.farms.emission_factor)
+        self.farm_exit_group = exit_group(self.farms)
+        self.buyouts = respond_to_offers(self.farms, self.policy.offers, self._buyout_rng,
+                                         self.farm_n2000_contribution_mol)
+        stopped = structural_step(self.farms, year, self._farm_rng)
+        self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
+
     def _manage_water(self) -> None:
         """Waterschappen move groundwater toward this year's targets."""
         target = self.policy.cell_targets.get("groundwater_depth_cm")
@@ -214,6 +233,9 @@ class RegionModel(Model):
         emission = nitrogen.emission_grid_kg(self.farm_emission_kg, farms.farmstead_cell,
                                              grid.shape)
         self.agri_deposition_mol_ha_yr = self._deposition.deposition_mol_ha_yr(emission)
+        self.farm_n2000_contribution_mol = (
+            self.farm_emission_kg * self._n2000_exposure[farms.farmstead_cell]
+            * nitrogen.MOL_N_PER_KG_NH3)
         self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
                                      + getattr(self, "background_deposition_mol_ha_yr", 0.0))
 

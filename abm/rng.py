@@ -19,6 +19,7 @@ COMPONENTS: tuple[str, ...] = (
     "firms",
     "households",
     "environment",
+    "buyouts",
 )
 
 

@@ -140,3 +140,20 @@ def structural_step(farms: FarmState, year: int, rng: np.random.Generator,
     leaving = np.flatnonzero(retire | early)
     farms.active[leaving] = False
     return leaving
+
+
+#: ASSUMPTION: logit of accepting a buy-out offer: intercept, per unit of offer above the farm's
+#: value, for heads aged 55+ without a successor, per unit of attitude above 0.5. Explore each
+#: +-50%; with the defaults about 17% of young heads with a successor and 47% of older heads
+#: without one accept an offer of 1.2 times the value in a year.
+ACCEPT_INTERCEPT, ACCEPT_PER_OFFER, ACCEPT_OLD_NO_SUCCESSOR, ACCEPT_PER_ATTITUDE = (
+    -2.0, 2.0, 1.5, 1.0)
+
+
+def accept_probability(farms: FarmState, idx: np.ndarray, offer_share: float) -> np.ndarray:
+    """Probability that the heads of farms ``idx`` accept an offer of ``offer_share`` x value."""
+    old = (farms.age_yr[idx] >= 55) & ~farms.successor[idx]
+    logit = (ACCEPT_INTERCEPT + ACCEPT_PER_OFFER * (offer_share - 1.0)
+             + ACCEPT_OLD_NO_SUCCESSOR * old
+             + ACCEPT_PER_ATTITUDE * (farms.attitude[idx] - 0.5))
+    return 1.0 / (1.0 + np.exp(-logit))

@@ -263,3 +263,59 @@ def test_wbs31_raises_groundwater_on_the_higher_sands_only(nl1000):
     assert (rise[~sand] == 0).all()
     assert rise[sand & nl1000["land_mask"]].max() == pytest.approx(30.0)
     assert (rise >= 0).all()
+
+
+def _nl(model):
+    return model.indicators().query("level == 'nl'").set_index("year")
+
+
+def test_generic_reduction_cuts_emission_by_its_share_at_the_deadline(nl1000):
+    cut = _model(nl1000, end_year=2028, instruments=[{
+        "id": "NPLG-GENERIC-12PCT", "parameters": {"reduction_pct": 12.0, "deadline_year": 2026}}])
+    base = _model(nl1000, end_year=2028)
+    cut.run_until(2028)
+    base.run_until(2028)
+    c, b = _nl(cut), _nl(base)
+    assert c.nh3_emission_kt[2028] == pytest.approx(0.88 * b.nh3_emission_kt[2028], rel=1e-6)
+    assert b.nh3_emission_kt[2024] > c.nh3_emission_kt[2024] > c.nh3_emission_kt[2025]
+    assert c.n_deposition_n2000_mean_mol_ha_yr[2028] < b.n_deposition_n2000_mean_mol_ha_yr[2028]
+
+
+@pytest.fixture(scope="module")
+def buyout_run(nl1000):
+    model = _model(nl1000, end_year=2028, instruments=[{
+        "id": "NPLG-BUYOUT", "end_year": 2027, "parameters": {"budget_meur_per_yr": 40.0}}])
+    model.run_until(2028)
+    return model
+
+
+def test_buyouts_lower_deposition_on_natura2000(buyout_run, nl1000):
+    base = _model(nl1000, end_year=2028)
+    base.run_until(2028)
+    w, b = _nl(buyout_run), _nl(base)
+    assert w.buyout_signed.sum() > 0
+    assert w.nh3_emission_kt[2028] < b.nh3_emission_kt[2028]
+    assert w.n_deposition_n2000_mean_mol_ha_yr[2028] < b.n_deposition_n2000_mean_mol_ha_yr[2028]
+    assert w.n2000_below_kdw_share[2028] >= b.n2000_below_kdw_share[2028]
+    assert w.pigs[2028] + w.dairy_cows[2028] < b.pigs[2028] + b.dairy_cows[2028]  # rights gone
+
+
+def test_buyout_money_balances_and_funnel_narrows(buyout_run):
+    nl = _nl(buyout_run)
+    assert (nl.buyout_signed <= nl.buyout_applications).all()
+    assert (nl.buyout_applications <= nl.buyout_eligible_farms).all()
+    assert nl.buyout_eligible_farms[2028] == 0  # the window closed in 2027
+    provinces = buyout_run.governments["provincie"]
+    received = sum(g.received_meur for g in provinces)
+    spent = sum(g.spent_meur for g in provinces)
+    assert spent == pytest.approx(nl.buyout_meur.sum())
+    assert received == pytest.approx(40.0 * 4 * len(provinces))
+    assert all(g.budget_meur >= 0 for g in provinces)
+    assert spent <= received
+
+
+def test_bought_out_farms_stop_and_keep_no_land(buyout_run):
+    farms = buyout_run.farms
+    area = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
+    assert area[~farms.active].sum() == pytest.approx(0.0, abs=1e-6)
+    assert farms.animals[~farms.active].sum() == 0

@@ -1,0 +1,98 @@
+"""Nitrogen instruments of the NPLG (Nationaal Programma Landelijk Gebied, seed 003)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from abm.policy.mechanisms import BuyoutOffer, Rule
+from abm.policy.registry import register
+from abm.policy.state import PolicyState
+
+if TYPE_CHECKING:
+    from abm.model import RegionModel
+
+SECTORS = ("dairy", "pig", "poultry", "other")
+
+
+@register("NPLG-BUYOUT")
+class FarmBuyout(BuyoutOffer):
+    """Provincial buy-out of livestock farms with a high deposition on Natura 2000.
+
+    Source: 003_96b59ff8675cf4bb.txt:L551-554; 003_96b59ff8675cf4bb.txt:L8559-8569 (De Peel:
+    buy-out and conversion of cattle and pig farms, paid from the Transitiefonds);
+    004_9972baf923c41044.txt:L1010-1013. The seeds give no offer, eligibility or acceptance;
+    the defaults are ASSUMPTIONS modelled on the national Lbv/Lbv-plus schemes: eligible are farms
+    of the chosen sectors whose emission deposits at least ``min_contribution_mol_yr`` on
+    nitrogen-sensitive Natura 2000 ('piekbelasters'); the offer is a share of the value of land
+    and production capacity; applications are ranked by contribution and signed while the
+    province's yearly budget lasts; a share of signed farmers withdraw. A bought-out farm stops:
+    its production rights are cancelled and its land goes to the land market.
+    """
+
+    default_owner = "provincie"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        min_contribution_mol_yr: float = Field(
+            2500.0, ge=0.0, description="Least deposition on N-sensitive Natura 2000 to be "
+            "eligible (ASSUMPTION after Lbv-plus; explore 500-5000)")
+        sectors: list[Literal[SECTORS]] = Field(  # type: ignore[valid-type]
+            default_factory=lambda: ["dairy", "pig"],
+            description="Exit groups offered a buy-out (seed: cattle, pigs; 003:L8559-8569)")
+        offer_share_of_value: float = Field(
+            1.2, ge=0.5, le=3.0, description="Offer as a share of the value of land and "
+            "production capacity (ASSUMPTION after Lbv-plus; explore 1.0-1.5)")
+        budget_meur_per_yr: float = Field(
+            50.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
+            "(ASSUMPTION; the Transitiefonds holds 24.3 billion to 2035, 003:L542-546)")
+        withdrawal_share: float = Field(
+            0.1, ge=0.0, le=1.0, description="Share of signed farmers who withdraw "
+            "(ASSUMPTION; explore 0-0.3)")
+
+    def offer(self, model: RegionModel, year: int) -> dict[str, Any]:
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        p = self.parameters
+        sector = np.isin(model.farm_exit_group, [SECTORS.index(s) for s in p.sectors])
+        farms = model.farms
+        inside = self.cells.ravel()[farms.farmstead_cell]
+        eligible = farms.active & sector & inside & (
+            model.farm_n2000_contribution_mol >= p.min_contribution_mol_yr)
+        return {"eligible": np.flatnonzero(eligible), "offer_share": p.offer_share_of_value,
+                "withdrawal_share": p.withdrawal_share, "payer": self.owner}
+
+
+@register("NPLG-GENERIC-12PCT")
+class GenericReduction(Rule):
+    """A generic 12% nitrogen reduction for all agricultural sources (national measures).
+
+    Source: 003_96b59ff8675cf4bb.txt:L502-503. The seed gives neither base year nor deadline
+    (ASSUMPTIONS below): every farm's emission factor is capped, falling linearly from the start
+    year to ``1 - reduction_pct/100`` in ``deadline_year`` (feed, low-emission housing and
+    application rules that apply to all farms alike).
+    """
+
+    flag = "generic_nh3_reduction"
+    default_owner = "rijk"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        reduction_pct: float = Field(12.0, ge=0.0, le=100.0,
+                                     description="Reduction of NH3 per farm (seed: 12%, 003:L502)")
+        deadline_year: int = Field(2030, ge=2000, le=2100,
+                                   description="Year the full reduction applies (ASSUMPTION)")
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        super().apply(model, policy, year)
+        p = self.parameters
+        span = max(p.deadline_year - self.start_year + 1, 1)
+        done = min(1.0, (year - self.start_year + 1) / span)
+        cap = 1.0 - p.reduction_pct / 100.0 * done
+        policy.caps["farm_emission_factor"] = min(policy.caps.get("farm_emission_factor", 1.0),
+                                                  cap)

@@ -1,0 +1,61 @@
+"""Farm economics: gross margin, family farm income and the value of a farm.
+
+First version, used for farm income indicators and buy-out offers; the farmers' economic options
+build on it. Every number is an ASSUMPTION of the right order of magnitude for Dutch farms in the
+2020s, with the range a user should explore; none is calibrated yet (the validation issue will
+compare them with WUR's Bedrijveninformatienet).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.farmers.state import LAND_USES, LIVESTOCK, FarmState  # noqa: F401
+
+#: ASSUMPTION: standard gross margin per head per year (k euro); explore +-30%.
+MARGIN_KEUR_PER_HEAD = np.array([2.0, 0.3, 0.08, 0.004, 0.1, 0.4])  # LIVESTOCK order
+#: ASSUMPTION: standard gross margin of crops per hectare per year (k euro); explore +-30%.
+MARGIN_KEUR_PER_HA = np.array([1.5, 6.0, 60.0, 0.3])  # LAND_USES order
+#: ASSUMPTION: family farm income as a share of gross margin; explore 0.2-0.5.
+INCOME_SHARE = 0.35
+#: ASSUMPTION: farmland value (k euro/ha); explore 50-100.
+LAND_VALUE_KEUR_HA = 70.0
+#: ASSUMPTION: value of the production capacity (buildings and production rights) per head
+#: (k euro); explore +-40%.
+CAPACITY_VALUE_KEUR_PER_HEAD = np.array([8.0, 1.0, 0.3, 0.015, 0.2, 0.5])
+#: ASSUMPTION: grassland margin lost per cm that the groundwater under a farm's land is shallower
+#: than GRASS_OPTIMUM_DEPTH_CM (yield, grazing days, trafficability); explore 0.5-1.5 %/cm.
+GRASS_LOSS_PER_CM = 0.0075
+GRASS_OPTIMUM_DEPTH_CM = 40.0
+
+
+
+def land_groundwater_cm(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
+    """Area-weighted mean groundwater depth under each farm's parcels (cm)."""
+    flat = depth_cm.ravel()
+    weighted = np.bincount(farms.parcel_farm, weights=farms.parcel_ha * flat[farms.parcel_cell],
+                           minlength=farms.n)
+    area = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
+    return np.where(area > 0, weighted / np.maximum(area, 1e-12), GRASS_OPTIMUM_DEPTH_CM)
+
+
+def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
+    """Standard gross margin per farm (k euro/yr), with the wet-grassland loss."""
+    crops = farms.area_ha * MARGIN_KEUR_PER_HA
+    wet = np.maximum(GRASS_OPTIMUM_DEPTH_CM - land_groundwater_cm(farms, depth_cm), 0.0)
+    grass_factor = np.clip(1.0 - GRASS_LOSS_PER_CM * wet, 0.0, 1.0)
+    crops[:, LAND_USES.index("grassland")] *= grass_factor
+    animals = farms.animals * MARGIN_KEUR_PER_HEAD
+    grazing = [LIVESTOCK.index(c) for c in ("dairy_cows", "other_cattle", "sheep", "goats")]
+    animals[:, grazing] *= grass_factor[:, None]
+    return (crops.sum(axis=1) + animals.sum(axis=1)) * farms.active
+
+
+def income_keur(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
+    """Family farm income per farm (k euro/yr)."""
+    return INCOME_SHARE * gross_margin_keur(farms, depth_cm)
+
+
+def farm_value_keur(farms: FarmState) -> np.ndarray:
+    """Value of land and production capacity per farm (k euro)."""
+    return farms.total_area_ha * LAND_VALUE_KEUR_HA + farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD

@@ -1,0 +1,48 @@
+import numpy as np
+
+from agents.farmers import create_farms
+from agents.farmers.buyouts import respond_to_offers
+from agents.farmers.decisions import accept_probability
+from agents.government import Government
+
+
+class _Payer:
+    def __init__(self, budget):
+        self.budget_meur, self.spent_meur = budget, 0.0
+
+    spend = Government.spend
+
+
+def test_better_offers_and_older_heads_accept_more(nl1000):
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(1))
+    idx = np.arange(farms.n)
+    assert accept_probability(farms, idx, 1.5).mean() > accept_probability(farms, idx, 1.0).mean()
+    old = (farms.age_yr >= 55) & ~farms.successor
+    p = accept_probability(farms, idx, 1.2)
+    assert p[old].mean() > p[~old].mean()
+
+
+def test_budget_caps_signing_and_highest_contribution_goes_first(nl1000):
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(2))
+    eligible = np.arange(0, farms.n, 7)
+    contribution = np.random.default_rng(3).random(farms.n) * 5000
+    payer = _Payer(30.0)
+    offer = {"eligible": eligible, "offer_share": 3.0, "withdrawal_share": 0.0, "payer": payer}
+    record = respond_to_offers(farms, [offer], np.random.default_rng(4), contribution)
+    assert record.signed.any() and payer.budget_meur >= 0
+    assert record.paid_meur.sum() == payer.spent_meur <= 30.0
+    applied_not_signed = record.applied & ~record.signed
+    if applied_not_signed.any():
+        assert contribution[record.signed].min() >= contribution[applied_not_signed].max()
+    assert not farms.active[record.signed].any()
+    assert farms.animals[record.signed].sum() == 0
+
+
+def test_withdrawn_farmers_are_not_paid_and_keep_farming(nl1000):
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(5))
+    payer = _Payer(1e6)
+    offer = {"eligible": np.arange(500), "offer_share": 3.0, "withdrawal_share": 1.0,
+             "payer": payer}
+    record = respond_to_offers(farms, [offer], np.random.default_rng(6), np.ones(farms.n))
+    assert record.withdrawn.any() and not record.signed.any() and payer.spent_meur == 0
+    assert farms.active[record.withdrawn].all()

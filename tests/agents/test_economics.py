@@ -1,0 +1,27 @@
+import numpy as np
+
+from agents.farmers import create_farms
+from agents.farmers import economics as eco
+from agents.farmers.state import LAND_USES, LIVESTOCK
+
+
+def test_tables_cover_every_use_and_class():
+    assert len(eco.MARGIN_KEUR_PER_HA) == len(LAND_USES)
+    assert len(eco.MARGIN_KEUR_PER_HEAD) == len(LIVESTOCK)
+    assert len(eco.CAPACITY_VALUE_KEUR_PER_HEAD) == len(LIVESTOCK)
+
+
+def test_wetter_land_lowers_grassland_income_only(nl1000):
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(1))
+    dry = np.full(nl1000.grid.shape, 60.0)
+    wet = np.full(nl1000.grid.shape, 20.0)
+    loss = eco.income_keur(farms, dry) - eco.income_keur(farms, wet)
+    grass = farms.area_ha[:, LAND_USES.index("grassland")] > 0
+    assert (loss[grass] > 0).all() and np.allclose(loss[~grass], 0.0)
+
+
+def test_value_grows_with_land_and_herd(nl1000):
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(1))
+    before = eco.farm_value_keur(farms)
+    farms.area_ha[:, 0] += 10.0
+    assert np.allclose(eco.farm_value_keur(farms) - before, 10.0 * eco.LAND_VALUE_KEUR_HA)
