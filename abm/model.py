@@ -40,8 +40,8 @@ from agents.farmers.land_market import reallocate
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population
 from environment.landscape import Landscape, load_landscape
-from environment.layers import AGRICULTURE
 from environment.nitrogen import DepositionKernel
+from environment.peat import peat_area_ha
 
 
 class RegionModel(Model):
@@ -106,27 +106,12 @@ class RegionModel(Model):
         self.buyouts = BuyoutRecord.empty(self.farms.n)
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
-        self._deposition = DepositionKernel(land.grid)
-        #: Land cells of nitrogen-sensitive Natura 2000: where KDW and its indicators apply.
-        self.n2000_sensitive = land["natura2000_n_sensitive"] & land["land_mask"]
-        #: Share of a kg NH3 emitted on each cell that deposits on n2000_sensitive.
-        self._n2000_exposure = self._deposition.deposited_kg(
-            self.n2000_sensitive.astype(np.float64)).ravel()
-        sensitive = self.n2000_sensitive
-        self.kdw_mol_ha_yr = nitrogen.default_kdw_mol_ha_yr(land["fgr_id"], land.codes("fgr"),
-                                                            sensitive)
-        self._update_nitrogen()
-        self.background_deposition_mol_ha_yr = nitrogen.background_mol_ha_yr(
-            self.agri_deposition_mol_ha_yr, sensitive)
-        self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
-                                     + self.background_deposition_mol_ha_yr)
-
+        self._set_up_nitrogen(national, census_year)
         self.groundwater_depth_cm = land["groundwater_depth_cm"].astype(np.float64)
-        lv = land.codes("fgr").index("lv") + 1
-        self.peat_ha = ((land["fgr_id"] == lv) & (land["land_use"] == AGRICULTURE)
-                        ) * land.grid.cell_area_ha
-        self.peat_co2_coefficient = peat.calibrate_co2_coefficient(self.peat_ha,
-                                                                   self.groundwater_depth_cm)
+        self.peat_ha = peat_area_ha(land)
+        # One national coefficient, so a regional run emits what its provinces emit nationally.
+        self.peat_co2_coefficient = peat.calibrate_co2_coefficient(
+            peat_area_ha(national), national["groundwater_depth_cm"].astype(np.float64))
         self._update_peat()
 
         self.policy = PolicyState(land.grid.shape)
@@ -201,11 +186,45 @@ class RegionModel(Model):
         self.inhabitants *= self._growth
         self.households *= self._growth
 
+    def _set_up_nitrogen(self, national: Landscape, census_year: int) -> None:
+        """Deposition kernel, KDW, background and, in a regional run, the national context.
+
+        The background is calibrated on the whole country (agriculture's 46% share on
+        nitrogen-sensitive Natura 2000). In a regional run the farms outside the region are
+        synthesised once from the same census and kept as they are in the base year: their
+        deposition flows into the region (``inflow``), and a farm's contribution counts Natura
+        2000 outside the region too.
+        """
+        land = self.landscape
+        self._deposition = DepositionKernel(land.grid)
+        #: Land cells of nitrogen-sensitive Natura 2000: where KDW and its indicators apply.
+        self.n2000_sensitive = land["natura2000_n_sensitive"] & land["land_mask"]
+        self.kdw_mol_ha_yr = nitrogen.default_kdw_mol_ha_yr(
+            land["fgr_id"], land.codes("fgr"), self.n2000_sensitive)
+        if land.window is None:
+            kernel, farms, sensitive = self._deposition, self.farms, self.n2000_sensitive
+            outside = np.zeros(farms.n, dtype=bool)
+        else:
+            kernel = DepositionKernel(national.grid)
+            farms, _ = create_farms(national, census_year, self.streams.generator("environment"))
+            sensitive = national["natura2000_n_sensitive"] & national["land_mask"]
+            outside = ~np.isin(farms.province_id, np.unique(land["province_id"][land["land_mask"]]))
+        #: Share of a kg NH3 emitted on each cell that deposits on N-sensitive Natura 2000 land.
+        self._n2000_exposure = land.cut(kernel.deposited_kg(sensitive.astype(np.float64))).ravel()
+        kg = nitrogen.farm_emission_kg(farms.animals, farms.emission_factor, farms.active)
+        emission = nitrogen.emission_grid_kg(kg, farms.farmstead_cell, kernel.grid.shape)
+        agri = kernel.deposition_mol_ha_yr(emission)
+        self.background_deposition_mol_ha_yr = nitrogen.background_mol_ha_yr(agri, sensitive)
+        inflow = nitrogen.emission_grid_kg(kg * outside, farms.farmstead_cell, kernel.grid.shape)
+        self.inflow_deposition_mol_ha_yr = land.cut(kernel.deposition_mol_ha_yr(inflow))
+        self._update_nitrogen()
+
     def _farmers_decide(self, year: int) -> None:
         """Generic rules, buy-out offers, then ageing, succession and exit."""
-        cap = self.policy.caps.get("farm_emission_factor")
+        cap = self.policy.cell_targets.get("farm_emission_factor_cap")
         if cap is not None:
-            np.minimum(self.farms.emission_factor, cap, out=self.farms.emission_factor)
+            at_farm = cap.ravel()[self.farms.farmstead_cell].astype(np.float32)
+            np.fmin(self.farms.emission_factor, at_farm, out=self.farms.emission_factor)
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = respond_to_offers(self.farms, self.policy.offers, self._buyout_rng,
                                          self.farm_n2000_contribution_mol)
@@ -232,12 +251,13 @@ class RegionModel(Model):
         grid = self.landscape.grid
         emission = nitrogen.emission_grid_kg(self.farm_emission_kg, farms.farmstead_cell,
                                              grid.shape)
-        self.agri_deposition_mol_ha_yr = self._deposition.deposition_mol_ha_yr(emission)
+        self.agri_deposition_mol_ha_yr = (self._deposition.deposition_mol_ha_yr(emission)
+                                          + self.inflow_deposition_mol_ha_yr)
         self.farm_n2000_contribution_mol = (
             self.farm_emission_kg * self._n2000_exposure[farms.farmstead_cell]
             * nitrogen.MOL_N_PER_KG_NH3)
         self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
-                                     + getattr(self, "background_deposition_mol_ha_yr", 0.0))
+                                     + self.background_deposition_mol_ha_yr)
 
     def _collect_indicators(self, year: int) -> None:
         keys = {"run_id": self.run_id, "scenario": self.scenario_spec.name,

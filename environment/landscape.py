@@ -95,6 +95,15 @@ class Landscape:
     provinces: tuple[str, ...] = field(default=())
     #: COROP regions only partly inside :attr:`provinces` (CR30 crosses into Utrecht).
     partial_corops: tuple[str, ...] = field(default=())
+    #: Rows and columns (start, stop, start, stop) of the national grid a subset covers.
+    window: tuple[int, int, int, int] | None = None
+
+    def cut(self, national_values: np.ndarray) -> np.ndarray:
+        """The part of a national-grid array that this (subset) landscape covers."""
+        if self.window is None:
+            return national_values
+        r0, r1, c0, c1 = self.window
+        return national_values[r0:r1, c0:c1]
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.layers[name]
@@ -143,6 +152,7 @@ class Landscape:
             path=self.path,
             provinces=tuple(province_codes),
             partial_corops=partial,
+            window=(int(r0), int(r1), int(c0), int(c1)),
         )
 
 

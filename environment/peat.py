@@ -7,9 +7,10 @@ Water (phase 3)
 Peat (phase 7)
     Agricultural peat is agricultural land in the Laagveengebied. Its CO2 emission is linear in
     the groundwater depth (a common first-order relation of peat oxidation with drainage depth;
-    ASSUMPTION on the form): ``co2 = PEAT_CO2_T_HA_YR_PER_CM x depth``. The coefficient is
-    calibrated at model set-up so that the initial depths give the published emission of the
-    peat meadows, about 4.7 Mt CO2-eq per year (Veenweiden Innovatieprogramma, 2023 publication).
+    ASSUMPTION on the form): ``co2 = c x depth``. The coefficient is calibrated on the national
+    landscape at model set-up (also in a regional run) so that the initial depths give the
+    published emission of the peat meadows, about 4.7 Mt CO2-eq per year (Veenweiden
+    Innovatieprogramma, 2023 publication).
     Subsidence follows from the emission at 1.5 t CO2 per hectare per mm of subsidence: 22,655 ha
     of subsiding peat in Groningen emitted 512,000 t CO2 a year while sinking 1-2 cm a year
     (Hunze en Aa's survey 2019, via RTV Noord) - 22.6 t/ha/yr over 15 mm/yr.
@@ -19,12 +20,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from environment.landscape import Landscape
+from environment.layers import AGRICULTURE
+
 #: ASSUMPTION: the largest change of groundwater depth a waterschap makes in a year (cm).
 WATER_LEVEL_STEP_CM_PER_YR = 10.0
 #: Published CO2-eq emission of the peat meadows (Mt/yr), calibrates the peat coefficient.
 PEAT_CO2_MT_PUBLISHED = 4.7
 #: t CO2 emitted per hectare for each mm of subsidence (Groningen survey, see module docstring).
 CO2_T_PER_HA_PER_MM = 512_000 / 22_655 / 15.0
+
+
+def peat_area_ha(landscape: Landscape) -> np.ndarray:
+    """Agricultural peat per cell (ha): agricultural land in the Laagveengebied."""
+    lv = landscape.codes("fgr").index("lv") + 1
+    return ((landscape["fgr_id"] == lv) & (landscape["land_use"] == AGRICULTURE)
+            ) * landscape.grid.cell_area_ha
 
 
 def move_toward(depth_cm: np.ndarray, target_cm: np.ndarray,

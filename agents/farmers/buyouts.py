@@ -3,9 +3,11 @@
 Each offer in the year's PolicyState (see ``abm.policy.instruments.stikstof.FarmBuyout``) names
 the eligible farms, the offer as a share of farm value, the withdrawal share and the paying
 government. Heads accept with :func:`agents.farmers.decisions.accept_probability`; applications
-are ranked by their deposition on nitrogen-sensitive Natura 2000 (highest first) and signed while
-the payer's budget lasts; a share withdraw (and are not paid). A signed farm stops at once: its
-production rights are cancelled (its herd leaves the sector) and its land goes to the land market.
+are ranked by their deposition on nitrogen-sensitive Natura 2000 (highest first) and signed in
+that order as long as the payer's remaining budget covers the offer (an applicant too dear for
+what is left is passed over, and may apply again next year); a share withdraw (and are not
+paid). A signed farm stops at once: its production rights are cancelled (its herd leaves the
+sector) and its land goes to the land market.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def respond_to_offers(farms: FarmState, offers: list[dict], rng: np.random.Gener
                 continue
             cost = offer["offer_share"] * value_keur[f] / 1000.0
             if cost > payer.budget_meur:
-                break  # budget used up: the rest of the ranking waits for next year
+                continue  # too dear for what is left; cheaper applicants down the ranking may fit
             payer.spend(cost)
             record.signed[f] = True
             record.paid_meur[f] = cost

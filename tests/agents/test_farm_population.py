@@ -59,10 +59,16 @@ def test_all_land_is_placed_on_agricultural_cells_of_the_farms_province(populati
     assert (prov[farms.farmstead_cell] == farms.province_id).all()
 
 
-def test_no_cell_holds_more_farmland_than_it_has(population, nl1000):
-    _, farms, _ = population
+def test_no_cell_holds_more_farmland_than_its_capacity(population, nl1000):
+    from agents.farmers.placement import capacity_ha
+
+    year, farms, _ = population
+    table = census(year)
+    areas = {pid: float(table.loc[code].agri_land_ha)
+             for pid, code in enumerate(nl1000.codes("province"), start=1)}
     per_cell = np.bincount(farms.parcel_cell, weights=farms.parcel_ha,
                            minlength=nl1000["land_use"].size)
+    assert (per_cell <= capacity_ha(nl1000, areas) + 1e-6).all()
     assert per_cell.max() <= nl1000.grid.cell_area_ha + 1e-6
 
 

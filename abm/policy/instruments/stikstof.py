@@ -71,9 +71,10 @@ class GenericReduction(Rule):
     """A generic 12% nitrogen reduction for all agricultural sources (national measures).
 
     Source: 003_96b59ff8675cf4bb.txt:L502-503. The seed gives neither base year nor deadline
-    (ASSUMPTIONS below): every farm's emission factor is capped, falling linearly from the start
-    year to ``1 - reduction_pct/100`` in ``deadline_year`` (feed, low-emission housing and
-    application rules that apply to all farms alike).
+    (ASSUMPTIONS below): the emission factor of every farm whose farmstead lies in scope is
+    capped, falling linearly from the start year to ``1 - reduction_pct/100`` in
+    ``deadline_year`` (feed, low-emission housing and application rules that apply to all farms
+    alike).
     """
 
     flag = "generic_nh3_reduction"
@@ -93,6 +94,5 @@ class GenericReduction(Rule):
         p = self.parameters
         span = max(p.deadline_year - self.start_year + 1, 1)
         done = min(1.0, (year - self.start_year + 1) / span)
-        cap = 1.0 - p.reduction_pct / 100.0 * done
-        policy.caps["farm_emission_factor"] = min(policy.caps.get("farm_emission_factor", 1.0),
-                                                  cap)
+        cap = policy.cell_target("farm_emission_factor_cap")
+        cap[self.cells] = np.fmin(cap[self.cells], 1.0 - p.reduction_pct / 100.0 * done)
