@@ -36,9 +36,10 @@ KEY_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "seed", "year", "level", "
 class Indicator:
     """One indicator: snake_case name with its unit, the unit, and its definition.
 
-    One of ``cell_values`` (a value per grid cell), ``farm_values`` (a value per farm, counted in
-    the region of the farmstead) or the pair ``numerator``/``denominator`` (cell values whose
-    regional sums are divided: means and shares) gives the indicator.
+    ``cell_values`` (a value per grid cell) and/or ``farm_values`` (a value per farm, counted in
+    the region of the farmstead), whose regional sums add up, or the pair
+    ``numerator``/``denominator`` (cell values whose regional sums are divided: means and shares)
+    gives the indicator.
     """
 
     name: str
@@ -73,9 +74,15 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("land_area_ha", "ha", "Land area: cells inside the region that are not water",
               lambda m: m.landscape["land_mask"] * m.landscape.grid.cell_area_ha),
     Indicator("agri_area_ha", "ha", "Land in agricultural use (upper bound: includes roads, "
-              "small waters and woods outside Natura 2000)", _land_use_ha(AGRICULTURE)),
-    Indicator("nature_area_ha", "ha", "Nature: Natura 2000 land and coastal dunes, plus land "
-              "converted to nature", _land_use_ha(NATURE)),
+              "small waters and woods outside Natura 2000), less farmland turned into nature",
+              lambda m: _land_use_ha(AGRICULTURE)(m) - m.nature_gained_ha),
+    Indicator("nature_area_ha", "ha", "Nature: Natura 2000 land and coastal dunes, plus "
+              "farmland turned into nature", lambda m: _land_use_ha(NATURE)(m)
+              + m.nature_gained_ha),
+    Indicator("nature_gained_ha", "ha", "Farmland turned into nature since the start year",
+              lambda m: m.nature_gained_ha),
+    Indicator("land_bought_for_nature_ha", "ha", "Farmland governments bought for nature "
+              "this year", lambda m: m.nature_bought_ha),
     Indicator("urban_area_ha", "ha", "Built-up land: urban centres, dense and semi-dense "
               "clusters, and denser suburban land", _land_use_ha(URBAN)),
     Indicator("water_area_ha", "ha", "Water inside the province boundaries (CBS generalised "
@@ -145,9 +152,10 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=lambda m: m.buyouts.withdrawn),
     Indicator("buyout_meur", "million euro", "Paid for buy-outs this year",
               farm_values=lambda m: m.buyouts.paid_meur),
-    Indicator("budget_spent_meur", "million euro", "Government money spent this year (so far "
-              "only buy-outs spend), in the region of the farm paid",
-              farm_values=lambda m: m.buyouts.paid_meur),
+    Indicator("budget_spent_meur", "million euro", "Government money spent this year: "
+              "buy-outs (in the region of the farm) and land purchase (of the land)",
+              farm_values=lambda m: m.buyouts.paid_meur,
+              cell_values=lambda m: m.land_purchase_meur),
     Indicator("organic_farms", "holdings", "Holdings farming organically",
               farm_values=lambda m: m.farms.active & m.farms.organic),
     Indicator("nature_management_farms", "holdings", "Holdings with agrarisch natuurbeheer",
@@ -273,16 +281,16 @@ class IndicatorTable:
                     for part in (ind.numerator, ind.denominator)
                 ]
                 continue
+            total = np.zeros(self._n_atoms)
             if ind.farm_values is not None:
                 values = np.asarray(ind.farm_values(model), dtype=np.float64)
-                atom_sums[ind.name] = np.bincount(
-                    farm_atoms[on_map], weights=values[on_map], minlength=self._n_atoms
-                )
-                continue
-            values = np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
-            atom_sums[ind.name] = np.bincount(
-                self._atom_of_cell, weights=values[self._cells], minlength=self._n_atoms
-            )
+                total += np.bincount(farm_atoms[on_map], weights=values[on_map],
+                                     minlength=self._n_atoms)
+            if ind.cell_values is not None:
+                values = np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
+                total += np.bincount(self._atom_of_cell, weights=values[self._cells],
+                                     minlength=self._n_atoms)
+            atom_sums[ind.name] = total
         new = []
         for level, codes, group in self._levels:
             sums = {name: np.bincount(group, weights=v, minlength=len(codes))

@@ -7,8 +7,8 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 3. water: waterschappen move groundwater toward the targets of instruments
 4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), then ageing,
    succession, retirement, exit (agents.farmers.decisions)
-5. markets clear: land of exiting farms to neighbours (agents.farmers.land_market); housing
-   follows with the cities issue
+5. markets clear: governments buy land for nature, neighbours take the rest of the land of
+   farms that stop (agents.farmers.land_market); housing follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
 7. environment processes: NH3 emission -> deposition; peat oxidation -> CO2 and subsidence
 8. indicators for the year
@@ -36,10 +36,11 @@ from agents.farmers import base_census_year, create_farms
 from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.decisions import exit_group, structural_step
-from agents.farmers.land_market import reallocate
+from agents.farmers.land_market import buy_for_nature, reallocate
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population
 from environment.landscape import Landscape, load_landscape
+from environment.layers import AGRICULTURE, NATURE
 from environment.nitrogen import DepositionKernel
 from environment.peat import peat_area_ha
 
@@ -94,6 +95,11 @@ class RegionModel(Model):
         self.households = land["households"] * factor
         self._growth = 1.0 + population.rate_per_cell(land["province_id"], codes)
         self.land_use = land["land_use"].copy()
+        #: Farmland turned into nature since the start (ha per cell), and this year's purchases.
+        self.nature_gained_ha = np.zeros(land.grid.shape)
+        self.nature_bought_ha = np.zeros(land.grid.shape)
+        self.land_purchase_meur = np.zeros(land.grid.shape)
+        self.national_agri_cells = int((national["land_use"] == AGRICULTURE).sum())
 
         census_year = scenario.farm_census_year or base_census_year(self.start_year)
         self._farm_rng = self.streams.generator("farmers")
@@ -154,8 +160,7 @@ class RegionModel(Model):
         self._apply_policy(year)  # 2
         self._manage_water()  # 3
         self._farmers_decide(year)  # 4
-        self.traded_parcels = reallocate(self.farms, self.farms_leaving,  # 5
-                                         self.landscape.grid, self._market_rng)
+        self._clear_land_market()  # 5
         self._grow_population()  # 6
         self._update_nitrogen()  # 7
         self._update_peat()
@@ -230,6 +235,17 @@ class RegionModel(Model):
                                          self.farm_n2000_contribution_mol)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
+
+    def _clear_land_market(self) -> None:
+        """Governments buy land for nature first, then neighbours take the rest."""
+        purchases = [o for o in self.policy.offers if o.get("land_purchase")]
+        bought_ha, paid_meur = buy_for_nature(self.farms, self.farms_leaving, purchases,
+                                              self.nature_gained_ha.size)
+        self.nature_bought_ha = bought_ha.reshape(self.landscape.grid.shape)
+        self.land_purchase_meur = paid_meur.reshape(self.landscape.grid.shape)
+        self.nature_gained_ha += self.nature_bought_ha
+        self.traded_parcels = reallocate(self.farms, self.farms_leaving, self.landscape.grid,
+                                         self._market_rng)
 
     def _manage_water(self) -> None:
         """Waterschappen move groundwater toward this year's targets."""
@@ -356,10 +372,18 @@ class RegionModel(Model):
         out[cells[order]] = farms.farm_type[owners[order]] + 1
         return out.reshape(self.landscape.grid.shape)
 
+    def land_use_now(self) -> np.ndarray:
+        """Land use with cells at least half turned into nature shown as nature."""
+        out = self.land_use.copy()
+        half = self.nature_gained_ha >= 0.5 * self.landscape.grid.cell_area_ha
+        out[half & (out == AGRICULTURE)] = NATURE
+        return out
+
     def maps(self) -> dict[str, np.ndarray]:
         """The end state of the key layers, for GeoTIFFs and map figures."""
         return {
-            "land_use": self.land_use,
+            "land_use": self.land_use_now(),
+            "nature_gained_ha": self.nature_gained_ha.astype(np.float32),
             "inhabitants": self.inhabitants.astype(np.float32),
             "households": self.households.astype(np.float32),
             "groundwater_depth_cm": self.groundwater_depth_cm.astype(np.float32),

@@ -191,8 +191,11 @@ class CellTarget(Target):
         return float("nan")
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        """Write the target where this instrument has one (NaN values leave other targets)."""
         target = policy.cell_target(self.indicator)
-        target[self.cells] = self.cell_values(model, year)[self.cells]
+        values = self.cell_values(model, year)
+        mine = self.cells & ~np.isnan(values)
+        target[mine] = values[mine]
 
 
 class _PerCellMoney(Instrument):

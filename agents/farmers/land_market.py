@@ -42,6 +42,52 @@ def cell_xy(cells: np.ndarray, grid: Grid) -> np.ndarray:
     return np.column_stack([x, y])
 
 
+def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
+                   n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Let governments buy, for nature, the land of ``leaving`` farms in their purchase areas.
+
+    Each purchase (from a land-purchase instrument) names its cells (flat bool), a priority per
+    cell (lower first), a price (k euro/ha) and the paying government. Parcels are bought in
+    priority order while the payer's budget covers them; bought parcels leave the farm arrays.
+
+    Returns
+    -------
+    ha_per_cell, meur_per_cell : ndarray of float64
+        Land bought and money paid this year, per cell (flat).
+    """
+    ha_cells = np.zeros(n_cells)
+    meur_cells = np.zeros(n_cells)
+    for purchase in purchases:
+        on_sale = np.flatnonzero(np.isin(farms.parcel_farm, leaving)
+                                 & purchase["cells"][farms.parcel_cell])
+        order = on_sale[np.argsort(purchase["priority"][farms.parcel_cell[on_sale]],
+                                   kind="stable")]
+        payer, bought = purchase["payer"], []
+        for p in order:
+            cost = farms.parcel_ha[p] * purchase["price_keur_ha"] / 1000.0
+            if cost > payer.budget_meur:
+                continue
+            payer.spend(cost)
+            bought.append(p)
+            ha_cells[farms.parcel_cell[p]] += farms.parcel_ha[p]
+            meur_cells[farms.parcel_cell[p]] += cost
+        if bought:
+            _remove_parcels(farms, np.asarray(bought, dtype=np.int64))
+    return ha_cells, meur_cells
+
+
+def _remove_parcels(farms: FarmState, parcels: np.ndarray) -> None:
+    """Take parcels out of farming: off the farm arrays and off their farms' areas."""
+    owners = farms.parcel_farm[parcels]
+    share = farms.parcel_ha[parcels] / np.maximum(farms.total_area_ha[owners], 1e-12)
+    np.subtract.at(farms.area_ha, owners, farms.area_ha[owners] * share[:, None])
+    keep = np.ones(farms.parcel_farm.size, dtype=bool)
+    keep[parcels] = False
+    farms.parcel_farm = farms.parcel_farm[keep]
+    farms.parcel_cell = farms.parcel_cell[keep]
+    farms.parcel_ha = farms.parcel_ha[keep]
+
+
 def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
                rng: np.random.Generator) -> np.ndarray:
     """Move the parcels (and rights) of ``leaving`` farms to bidding neighbours, in place.
@@ -56,6 +102,7 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     sold = np.flatnonzero(np.isin(farms.parcel_farm, leaving))
     bidders = np.flatnonzero(farms.active & (farms.farmstead_cell >= 0))
     if sold.size == 0 or bidders.size == 0:
+        transfer_rights(farms, leaving)
         return np.zeros(0, dtype=np.int64)
     tree = cKDTree(cell_xy(farms.farmstead_cell[bidders], grid))
     k = min(CANDIDATES, bidders.size)

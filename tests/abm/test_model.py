@@ -346,3 +346,59 @@ def test_a_scoped_generic_reduction_stays_in_its_scope(nl1000):
     inside = nl1000["province_id"].ravel()[farms.farmstead_cell] == pv30
     assert np.allclose(farms.emission_factor[inside], 0.88)
     assert np.allclose(farms.emission_factor[~inside], 1.0)
+
+
+@pytest.fixture(scope="module")
+def nature_run(nl1000):
+    model = _model(nl1000, end_year=2027, instruments=[
+        {"id": "NPLG-TRANSITIEFONDS", "parameters": {"total_meur": 1200.0, "first_year": 2024,
+                                                     "last_year": 2035}},
+        {"id": "NPLG-LAND-PURCHASE", "parameters": {"budget_meur_per_yr": 5.0,
+                                                    "max_distance_m": 2000.0}}])
+    start_area = model.farms.total_area_ha.sum()
+    model.run_until(2027)
+    return model, start_area
+
+
+def test_land_bought_for_nature_leaves_farming_and_land_is_conserved(nature_run, nl1000):
+    model, start_area = nature_run
+    nl = _nl(model)
+    assert nl.nature_gained_ha[2027] > 0
+    assert nl.nature_gained_ha.diff().dropna().round(6).equals(
+        nl.land_bought_for_nature_ha.iloc[1:].round(6))
+    uses = nl.agri_area_ha + nl.nature_area_ha + nl.urban_area_ha
+    assert np.allclose(uses, nl.land_area_ha)
+    assert nl.nature_area_ha[2027] - nl.nature_area_ha[2024] == pytest.approx(
+        nl.nature_gained_ha[2027] - nl.nature_gained_ha[2024])
+    farmed = model.farms.total_area_ha.sum()
+    assert farmed + model.nature_gained_ha.sum() == pytest.approx(start_area)
+    from agents.farmers.placement import distance_to_m
+    far = distance_to_m(model.n2000_sensitive, 1000.0) > 2000.0
+    assert model.nature_gained_ha[far].sum() == 0
+
+
+def test_transitiefonds_pays_the_provinces_and_money_balances(nature_run):
+    model, _ = nature_run
+    provinces = model.governments["provincie"]
+    fund = 1200.0 / 12 * 4  # four years of a 12-year fund, whole country
+    received = sum(g.received_meur for g in provinces)
+    assert received == pytest.approx(fund + 5.0 * 4 * len(provinces))
+    nl = _nl(model)
+    spent = sum(g.spent_meur for g in provinces)
+    assert spent == pytest.approx(nl.budget_spent_meur.sum())
+    assert all(g.budget_meur >= -1e-9 for g in provinces)
+    assert spent + sum(g.budget_meur for g in provinces) == pytest.approx(received)
+
+
+def test_cell_targets_of_two_instruments_both_hold(nl1000):
+    both = _model(nl1000, end_year=2026, instruments=[
+        {"id": "WBS-25", "parameters": {"target_depth_cm": 30.0}},
+        {"id": "WBS-31", "parameters": {"rise_cm": 20.0}}])
+    before = both.groundwater_depth_cm.copy()
+    both.run_until(2026)
+    rise = before - both.groundwater_depth_cm
+    sand = nl1000["fgr_id"] == nl1000.codes("fgr").index("hz") + 1
+    assert (rise[both.peat_ha > 0] > 0).all()
+    assert rise[sand & nl1000["land_mask"]].max() > 0
+    nl = _nl(both)
+    assert nl.peat_co2_mt[2026] < 4.0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from abm.policy.mechanisms import BuyoutOffer, Rule
+from abm.policy.mechanisms import BuyoutOffer, Fund, Rule
 from abm.policy.registry import register
 from abm.policy.state import PolicyState
 
@@ -96,3 +96,89 @@ class GenericReduction(Rule):
         done = min(1.0, (year - self.start_year + 1) / span)
         cap = policy.cell_target("farm_emission_factor_cap")
         cap[self.cells] = np.fmin(cap[self.cells], 1.0 - p.reduction_pct / 100.0 * done)
+
+
+@register("NPLG-LAND-PURCHASE")
+class NatureLandPurchase(BuyoutOffer):
+    """Governments buy farmland for nature restoration and new nature as a land-market party.
+
+    Source: 003_96b59ff8675cf4bb.txt:L551-554; 003_96b59ff8675cf4bb.txt:L8547-8553;
+    004_9972baf923c41044.txt:L4960-4969. The province buys the land that stopping farms put on
+    the market within ``max_distance_m`` of nitrogen-sensitive Natura 2000 (the overgangsgebied;
+    nearest first) at ``price_share_of_value`` x the farmland value, while its budget lasts; the
+    land becomes nature. The seeds give no price or zone width (ASSUMPTIONS below).
+    """
+
+    default_owner = "provincie"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        max_distance_m: float = Field(
+            1000.0, ge=0.0, le=20000.0, description="Width of the purchase zone around "
+            "N-sensitive Natura 2000 (ASSUMPTION; explore 250-3000 m)")
+        price_share_of_value: float = Field(
+            1.0, ge=0.5, le=3.0, description="Price as a share of the farmland value "
+            "(ASSUMPTION; explore 1.0-1.5)")
+        budget_meur_per_yr: float = Field(
+            20.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
+            "(ASSUMPTION; from the Transitiefonds, 003:L542-546)")
+
+    _zone: tuple[np.ndarray, np.ndarray] | None = None
+
+    def offer(self, model: RegionModel, year: int) -> dict[str, Any]:
+        from agents.farmers.economics import LAND_VALUE_KEUR_HA
+        from agents.farmers.placement import distance_to_m
+
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        if self._zone is None:
+            distance = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
+            cells = self.cells & (distance <= self.parameters.max_distance_m)
+            self._zone = (cells.ravel(), distance.ravel())
+        cells, distance = self._zone
+        return {"land_purchase": True, "cells": cells, "priority": distance,
+                "price_keur_ha": self.parameters.price_share_of_value * LAND_VALUE_KEUR_HA,
+                "payer": self.owner}
+
+
+@register("NPLG-TRANSITIEFONDS")
+class Transitiefonds(Fund):
+    """Transitiefonds landelijk gebied en natuur: 24.3 billion euro through 2035.
+
+    Source: 003_96b59ff8675cf4bb.txt:L542-546; 003_96b59ff8675cf4bb.txt:L551-552;
+    003_96b59ff8675cf4bb.txt:L8559-8569. Paid per province: each year in force every province
+    receives ``total / years`` times its share of the national agricultural land (ASSUMPTION:
+    the seed gives no annual tranche or allocation rule). Provincial instruments (buy-outs, land
+    purchase) spend from the province's budget.
+    """
+
+    default_owner = "provincie"
+    default_scope_layer = "land_mask"
+
+    class Parameters(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+
+        total_meur: float = Field(24_300.0, ge=0.0, le=100_000.0,
+                                  description="Fund size, million euro (seed: 24.3 billion)")
+        first_year: int = Field(2024, ge=2000, le=2100,
+                                description="First year of payments (ASSUMPTION)")
+        last_year: int = Field(2035, ge=2000, le=2100,
+                               description="Last year of payments (seed: through 2035)")
+
+    def annual_meur(self, year: int) -> float:
+        p = self.parameters
+        if not p.first_year <= year <= p.last_year:
+            return 0.0
+        return p.total_meur / (p.last_year - p.first_year + 1) * self._share
+
+    _share: float = 0.0
+
+    @classmethod
+    def coordinate(cls, group: list[Transitiefonds]) -> None:
+        from environment.layers import AGRICULTURE
+
+        for inst in group:
+            land = inst.owner.model.landscape
+            mine = (land["land_use"] == AGRICULTURE) & inst.cells
+            inst._share = float(mine.sum()) / inst.owner.model.national_agri_cells
