@@ -206,6 +206,14 @@ class RegionModel(Model):
         self.n2000_sensitive = land["natura2000_n_sensitive"] & land["land_mask"]
         self.kdw_mol_ha_yr = nitrogen.default_kdw_mol_ha_yr(
             land["fgr_id"], land.codes("fgr"), self.n2000_sensitive)
+        if self.scenario_spec.kdw_path is not None:
+            user = nitrogen.read_kdw_file(self.scenario_spec.kdw_path, land.tables["natura2000"])
+            lut = np.full(len(land.tables["natura2000"]) + 1, np.nan)
+            for area_id, value in user.items():
+                lut[area_id] = value
+            override = lut[land["natura2000_id"]]
+            given = self.n2000_sensitive & ~np.isnan(override)
+            self.kdw_mol_ha_yr[given] = override[given]
         if land.window is None:
             kernel, farms, sensitive = self._deposition, self.farms, self.n2000_sensitive
             outside = np.zeros(farms.n, dtype=bool)

@@ -104,6 +104,10 @@ class Scenario(_Strict):
     review_interval_yr: int = Field(
         2, ge=1, le=10, **_allowed("an integer 1-10 (Monitor Nota Ruimte: 2)")
     )
+    kdw_file: str | None = Field(
+        None, **_allowed("a CSV file (path relative to the scenario file) with columns "
+                         "natura2000 (area slug or name) and kdw_mol_ha_yr"),
+    )
     farm_census_year: int | None = Field(
         None, ge=2000, le=2025,
         **_allowed("a CBS census year 2000-2025 (default: the year before start_year)"),
@@ -113,6 +117,12 @@ class Scenario(_Strict):
     )
 
     _source: str = PrivateAttr("<scenario>")
+    _kdw_path: str | None = PrivateAttr(None)
+
+    @property
+    def kdw_path(self) -> str | None:
+        """The resolved KDW file, if the scenario names one."""
+        return self._kdw_path
 
     @property
     def source(self) -> str:
@@ -240,6 +250,14 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
         raise _from_validation_error(exc, source) from None
     _check_semantics(scenario, source)
     scenario._source = source
+    if scenario.kdw_file is not None:
+        path = Path(scenario.kdw_file)
+        if not path.is_absolute() and source not in ("<scenario>",):
+            path = Path(source).parent / path
+        if not path.is_file():
+            raise InputError(source, "kdw_file", f"no such file {path}",
+                             allowed="a CSV file with columns natura2000, kdw_mol_ha_yr")
+        scenario._kdw_path = str(path)
     return scenario
 
 

@@ -204,6 +204,46 @@ def background_mol_ha_yr(agri_deposition: np.ndarray, sensitive: np.ndarray) -> 
     return agri * (1.0 - AGRI_SHARE_N2000) / AGRI_SHARE_N2000
 
 
+def read_kdw_file(path: str, table: list[dict]) -> dict[int, float]:
+    """KDW per Natura 2000 area id from a user CSV (columns natura2000, kdw_mol_ha_yr).
+
+    Areas are named by slug or name (as in the bundle's ``natura2000`` table). Any problem is an
+    :class:`~abm.errors.InputError` naming the file, the column and the allowed values.
+    """
+    import pandas as pd
+
+    from abm.errors import InputError
+
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:
+        raise InputError(path, "kdw_file", f"cannot be read as CSV ({exc})",
+                         allowed="a CSV file with columns natura2000, kdw_mol_ha_yr") from None
+    for column in ("natura2000", "kdw_mol_ha_yr"):
+        if column not in frame.columns:
+            raise InputError(path, column, "a column is missing",
+                             allowed="columns natura2000, kdw_mol_ha_yr")
+    ids = {row["code"]: i for i, row in enumerate(table, start=1)}
+    ids.update({row["name"].lower(): i for i, row in enumerate(table, start=1)})
+    out = {}
+    for k, (area, value) in enumerate(zip(frame.natura2000, frame.kdw_mol_ha_yr, strict=True)):
+        key = str(area).strip()
+        area_id = ids.get(key, ids.get(key.lower()))
+        if area_id is None:
+            raise InputError(path, f"natura2000 (row {k + 1})", f"unknown area {key!r}",
+                             allowed="a slug or name of the bundle's Natura 2000 table "
+                             "('ruimte data info' lists the layers; see docs/nitrogen.md)")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not 0 < number < 10_000:
+            raise InputError(path, f"kdw_mol_ha_yr (row {k + 1})", f"{value!r} is not a KDW",
+                             allowed="a number of mol N/ha/yr between 0 and 10,000")
+        out[area_id] = number
+    return out
+
+
 def default_kdw_mol_ha_yr(fgr_id: np.ndarray, fgr_codes: list[str],
                           sensitive: np.ndarray) -> np.ndarray:
     """Default KDW per cell (mol N/ha/yr); NaN off nitrogen-sensitive Natura 2000."""

@@ -402,3 +402,42 @@ def test_cell_targets_of_two_instruments_both_hold(nl1000):
     assert rise[sand & nl1000["land_mask"]].max() > 0
     nl = _nl(both)
     assert nl.peat_co2_mt[2026] < 4.0
+
+
+def _kdw_scenario(tmp_path, rows):
+    (tmp_path / "kdw.csv").write_text("natura2000,kdw_mol_ha_yr\n" + rows)
+    path = tmp_path / "s.toml"
+    path.write_text('name = "k"\nend_year = 2024\nresolution_m = 1000\nkdw_file = "kdw.csv"\n')
+    return path
+
+
+def test_a_user_kdw_file_replaces_the_defaults(tmp_path, baseline):
+    model = RegionModel.from_scenario(_kdw_scenario(tmp_path, "veluwe,5000\nVeluwe,5000\n"))
+    model.run_until(2024)
+    ours = _nl(model).n2000_below_kdw_share[2024]
+    assert ours > _nl(baseline).n2000_below_kdw_share[2024]
+    veluwe = [i for i, r in enumerate(model.landscape.tables["natura2000"], 1)
+              if r["code"] == "veluwe"][0]
+    cells = (model.landscape["natura2000_id"] == veluwe) & model.n2000_sensitive
+    assert (model.kdw_mol_ha_yr[cells] == 5000).all()
+
+
+@pytest.mark.parametrize("rows, field", [("atlantis,800\n", "natura2000 (row 1)"),
+                                         ("veluwe,-3\n", "kdw_mol_ha_yr (row 1)"),
+                                         ("veluwe,lots\n", "kdw_mol_ha_yr (row 1)")])
+def test_bad_kdw_files_name_the_row(tmp_path, rows, field):
+    from abm.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        RegionModel.from_scenario(_kdw_scenario(tmp_path, rows))
+    assert err.value.field == field and "kdw.csv" in err.value.source
+
+
+def test_a_missing_kdw_file_names_the_scenario_field(tmp_path):
+    from abm.errors import InputError
+
+    path = tmp_path / "s.toml"
+    path.write_text('name = "k"\nkdw_file = "nowhere.csv"\n')
+    with pytest.raises(InputError) as err:
+        RegionModel.from_scenario(path)
+    assert err.value.field == "kdw_file" and str(path) == err.value.source
