@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.farmers import options as opt
 from agents.farmers.economics import income_keur
 from agents.farmers.state import (
     ARABLE,
@@ -156,6 +157,18 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               "buy-outs (in the region of the farm) and land purchase (of the land)",
               farm_values=lambda m: m.buyouts.paid_meur,
               cell_values=lambda m: m.land_purchase_meur),
+    Indicator("farms_intensified", "holdings", "Farms that enlarged their herd this year",
+              farm_values=lambda m: m.choices.count(opt.INTENSIFY)),
+    Indicator("farms_extensified", "holdings", "Farms that reduced their herd this year",
+              farm_values=lambda m: m.choices.count(opt.EXTENSIFY)),
+    Indicator("farms_converted_organic", "holdings", "Farms that converted to organic this year",
+              farm_values=lambda m: m.choices.count(opt.ORGANIC)),
+    Indicator("farms_joined_nature_management", "holdings",
+              "Farms that took up agrarisch natuurbeheer this year",
+              farm_values=lambda m: m.choices.count(opt.NATURE)),
+    Indicator("farms_adopted_technology", "holdings",
+              "Farms that adopted low-emission technology this year",
+              farm_values=lambda m: m.choices.count(opt.TECHNOLOGY)),
     Indicator("organic_farms", "holdings", "Holdings farming organically",
               farm_values=lambda m: m.farms.active & m.farms.organic),
     Indicator("nature_management_farms", "holdings", "Holdings with agrarisch natuurbeheer",
@@ -164,6 +177,20 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
 
 def _sensitive_ha(m: RegionModel) -> np.ndarray:
     return m.n2000_sensitive * m.landscape.grid.cell_area_ha
+
+
+def _at_farmsteads(m: RegionModel, values: np.ndarray) -> np.ndarray:
+    """Farm values summed on their farmstead cells (grid shape)."""
+    return np.bincount(m.farms.farmstead_cell, weights=values,
+                       minlength=m.landscape["land_mask"].size).reshape(m.landscape.grid.shape)
+
+
+SHARE_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("organic_share", "1", "Share of active holdings farming organically "
+              "(LN-05 target: 15% of farmland in 2030)",
+              numerator=lambda m: _at_farmsteads(m, m.farms.active & m.farms.organic),
+              denominator=lambda m: _at_farmsteads(m, m.farms.active)),
+)
 
 
 def _traded_ha(m: RegionModel) -> np.ndarray:
@@ -224,8 +251,8 @@ PEAT_INDICATORS: tuple[Indicator, ...] = (
               denominator=lambda m: m.peat_ha),
 )
 
-INDICATORS = (INDICATORS + FARM_INDICATORS + LAND_MARKET_INDICATORS + NITROGEN_INDICATORS
-              + PEAT_INDICATORS)
+INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + LAND_MARKET_INDICATORS
+              + NITROGEN_INDICATORS + PEAT_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

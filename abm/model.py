@@ -5,8 +5,8 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
 2. policy apply: active instruments write the year's PolicyState
 3. water: waterschappen move groundwater toward the targets of instruments
-4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), then ageing,
-   succession, retirement, exit (agents.farmers.decisions)
+4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), economic options
+   (agents.farmers.options), then ageing, succession, retirement, exit (agents.farmers.decisions)
 5. markets clear: governments buy land for nature, neighbours take the rest of the land of
    farms that stop (agents.farmers.land_market); housing follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
@@ -37,6 +37,7 @@ from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.land_market import buy_for_nature, reallocate
+from agents.farmers.options import Choices, choose
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population
 from environment.landscape import Landscape, load_landscape
@@ -106,6 +107,8 @@ class RegionModel(Model):
         self._market_rng = self.streams.generator("land_market")
         self.farms, self.farms_unplaced_ha = create_farms(land, census_year, self._farm_rng)
         self._buyout_rng = self.streams.generator("buyouts")
+        self._options_rng = self.streams.generator("options")
+        self.choices = Choices.none(self.farms.n)
         self.farms_leaving = np.zeros(0, dtype=np.int64)
         self.traded_parcels = np.zeros(0, dtype=np.int64)
         self.farm_exit_group = exit_group(self.farms)
@@ -233,7 +236,7 @@ class RegionModel(Model):
         self._update_nitrogen()
 
     def _farmers_decide(self, year: int) -> None:
-        """Generic rules, buy-out offers, then ageing, succession and exit."""
+        """Generic rules, buy-out offers, economic options, then ageing, succession and exit."""
         cap = self.policy.cell_targets.get("farm_emission_factor_cap")
         if cap is not None:
             at_farm = cap.ravel()[self.farms.farmstead_cell].astype(np.float32)
@@ -241,6 +244,10 @@ class RegionModel(Model):
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = respond_to_offers(self.farms, self.policy.offers, self._buyout_rng,
                                          self.farm_n2000_contribution_mol)
+        self.choices = choose(self.farms, self.groundwater_depth_cm,
+                              self.policy.payments_eur_ha_yr,
+                              self.policy.masks.get("no_intensification"),
+                              self.landscape["corop_id"], self._options_rng)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
 

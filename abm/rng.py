@@ -20,6 +20,7 @@ COMPONENTS: tuple[str, ...] = (
     "households",
     "environment",
     "buyouts",
+    "options",
 )
 
 

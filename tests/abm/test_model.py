@@ -178,9 +178,10 @@ def test_farm_indicators_match_the_census(baseline):
     first = frame[(frame.year == 2024) & (frame.level == "provincie")].set_index("region_code")
     table = census(2023)
     for code, row in table.iterrows():
-        # The 2023 census farms, less those that stopped in 2024; herds stay in the province.
+        # The 2023 census farms, less those that stopped in 2024; herds stay in the province
+        # but for the few farms that intensified or extensified.
         assert first.loc[code, "farms_total"] + first.loc[code, "farms_exited"] == row.farms
-        assert first.loc[code, "dairy_cows"] == row.dairy_cows
+        assert first.loc[code, "dairy_cows"] == pytest.approx(row.dairy_cows, rel=0.01)
     nl = frame[(frame.year == 2024) & (frame.level == "nl")].iloc[0]
     assert nl.grassland_area_ha == pytest.approx(table.grassland_fodder_ha.sum())
     assert len(baseline.farmers) == baseline.farms.n == table.farms.sum()
@@ -276,7 +277,8 @@ def test_generic_reduction_cuts_emission_by_its_share_at_the_deadline(nl1000):
     cut.run_until(2028)
     base.run_until(2028)
     c, b = _nl(cut), _nl(base)
-    assert c.nh3_emission_kt[2028] == pytest.approx(0.88 * b.nh3_emission_kt[2028], rel=1e-6)
+    # 12% less, give or take the few farms whose own choices (technology, herds) differ.
+    assert c.nh3_emission_kt[2028] == pytest.approx(0.88 * b.nh3_emission_kt[2028], rel=0.01)
     assert b.nh3_emission_kt[2024] > c.nh3_emission_kt[2024] > c.nh3_emission_kt[2025]
     assert c.n_deposition_n2000_mean_mol_ha_yr[2028] < b.n_deposition_n2000_mean_mol_ha_yr[2028]
 
@@ -344,8 +346,10 @@ def test_a_scoped_generic_reduction_stays_in_its_scope(nl1000):
     farms = model.farms
     pv30 = nl1000.codes("province").index("PV30") + 1
     inside = nl1000["province_id"].ravel()[farms.farmstead_cell] == pv30
-    assert np.allclose(farms.emission_factor[inside], 0.88)
-    assert np.allclose(farms.emission_factor[~inside], 1.0)
+    assert (farms.emission_factor[inside] <= 0.88 + 1e-6).all()
+    assert np.isclose(farms.emission_factor[inside], 0.88).mean() > 0.95
+    assert not np.isclose(farms.emission_factor[~inside], 0.88).any()
+    assert np.isclose(farms.emission_factor[~inside], 1.0).mean() > 0.95
 
 
 @pytest.fixture(scope="module")
@@ -441,3 +445,38 @@ def test_a_missing_kdw_file_names_the_scenario_field(tmp_path):
     with pytest.raises(InputError) as err:
         RegionModel.from_scenario(path)
     assert err.value.field == "kdw_file" and str(path) == err.value.source
+
+
+def test_baseline_options_are_rare_and_balanced(baseline):
+    nl = _nl(baseline)
+    for name in ("farms_intensified", "farms_extensified", "farms_converted_organic",
+                 "farms_joined_nature_management", "farms_adopted_technology"):
+        assert (nl[name] < 0.01 * nl.farms_total).all(), name
+    assert 0.03 < nl.organic_share[2030] < 0.08
+
+
+@pytest.fixture(scope="module")
+def options_runs(nl1000):
+    def run(instruments):
+        model = _model(nl1000, end_year=2030, instruments=instruments)
+        model.run_until(2030)
+        return _nl(model)
+
+    return {"base": run([]), "extensify": run([{"id": "LN-13"}, {"id": "LN-14"}]),
+            "organic": run([{"id": "LN-05", "adaptive": True}])}
+
+
+def test_extensification_payments_in_aandachtsgebieden_cut_herds_and_emission(options_runs):
+    base, ext = options_runs["base"], options_runs["extensify"]
+    assert ext.farms_extensified.sum() > 3 * base.farms_extensified.sum()
+    assert ext.farms_joined_nature_management.sum() > base.farms_joined_nature_management.sum()
+    assert ext.dairy_cows[2030] < base.dairy_cows[2030]
+    assert ext.nh3_emission_kt[2030] < base.nh3_emission_kt[2030]
+    n2000 = "n_deposition_n2000_mean_mol_ha_yr"
+    assert ext[n2000][2030] < base[n2000][2030]
+
+
+def test_an_adaptive_organic_target_raises_the_organic_share(options_runs):
+    base, org = options_runs["base"], options_runs["organic"]
+    assert org.organic_share[2030] > base.organic_share[2030] + 0.05
+    assert org.farms_converted_organic.sum() > 3 * base.farms_converted_organic.sum()

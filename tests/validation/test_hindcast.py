@@ -83,11 +83,12 @@ def test_pig_and_poultry_holdings_separately(hindcast):
                                                                       rel=0.05)
 
 
-def test_herds_are_conserved_without_instruments(hindcast):
-    # Conservation, not a hindcast: herd trends (phosphate rights 2017-2018, pig buy-outs) are
-    # policy-driven and come with the instruments; without them herds stay in their sector.
+def test_herds_stay_near_the_base_year_without_instruments(hindcast):
+    # Not a hindcast: herd trends (phosphate rights 2017-2018, pig buy-outs) are policy-driven
+    # and come with the instruments; without them herds stay in their sector, changed only by
+    # the few farms that intensify or extensify.
     base, end, model, frame = hindcast
     nl = frame[frame.level == "nl"].set_index("year")
     c = census(base).sum()
-    assert nl.dairy_cows.iloc[-1] == c.dairy_cows
-    assert nl.pigs.iloc[-1] == c.pigs
+    assert nl.dairy_cows.iloc[-1] == pytest.approx(c.dairy_cows, rel=0.01)
+    assert nl.pigs.iloc[-1] == pytest.approx(c.pigs, rel=0.01)

@@ -3,4 +3,4 @@
 Importing this package registers every implementation in :mod:`abm.policy.registry`.
 """
 
-from abm.policy.instruments import stikstof, water_bodem  # noqa: F401
+from abm.policy.instruments import landbouw_natuur, stikstof, water_bodem  # noqa: F401
