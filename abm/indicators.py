@@ -142,7 +142,8 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_leaving)),
     Indicator("farm_income_meur", "million euro/yr", "Family farm income of the active farms "
               "(gross margin x income share; first version, assumptions in docs/farmers.md)",
-              farm_values=lambda m: income_keur(m.farms, m.groundwater_depth_cm) / 1000.0),
+              farm_values=lambda m: income_keur(m.farms, m.groundwater_depth_cm,
+                                                m.salinity) / 1000.0),
     Indicator("buyout_eligible_farms", "holdings", "Farms offered a buy-out this year",
               farm_values=lambda m: m.buyouts.eligible),
     Indicator("buyout_applications", "holdings", "Farms that applied for a buy-out this year",
@@ -237,6 +238,15 @@ NITROGEN_INDICATORS: tuple[Indicator, ...] = (
               denominator=_sensitive_ha),
 )
 
+SALINITY_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("saline_area_ha", "ha", "Land with a salinity index of 0.2 or more",
+              cell_values=lambda m: (m.salinity >= 0.2) * m.landscape.grid.cell_area_ha),
+    Indicator("salinity_index_mean", "1", "Mean salinity index of the land exposed to "
+              "salinisation (low coastal land)",
+              numerator=lambda m: m.salinity * (m._salt_exposure > 0),
+              denominator=lambda m: m._salt_exposure > 0),
+)
+
 PEAT_INDICATORS: tuple[Indicator, ...] = (
     Indicator("peat_area_ha", "ha", "Agricultural land in the Laagveengebied (peat meadows)",
               cell_values=lambda m: m.peat_ha),
@@ -252,7 +262,7 @@ PEAT_INDICATORS: tuple[Indicator, ...] = (
 )
 
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + LAND_MARKET_INDICATORS
-              + NITROGEN_INDICATORS + PEAT_INDICATORS)
+              + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

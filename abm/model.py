@@ -4,7 +4,7 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 
 1. government review (every ``review_interval_yr`` years, Monitor Nota Ruimte cycle)
 2. policy apply: active instruments write the year's PolicyState
-3. water: waterschappen move groundwater toward the targets of instruments
+3. water: waterschappen move groundwater toward the targets of instruments; salinisation
 4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), economic options
    (agents.farmers.options), then ageing, succession, retirement, exit (agents.farmers.decisions)
 5. markets clear: governments buy land for nature, neighbours take the rest of the land of
@@ -39,7 +39,7 @@ from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.land_market import buy_for_nature, reallocate
 from agents.farmers.options import Choices, choose
 from agents.government import Government, create_governments
-from environment import nitrogen, peat, population
+from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
 from environment.layers import AGRICULTURE, NATURE
 from environment.nitrogen import DepositionKernel
@@ -117,6 +117,9 @@ class RegionModel(Model):
 
         self._set_up_nitrogen(national, census_year)
         self.groundwater_depth_cm = land["groundwater_depth_cm"].astype(np.float64)
+        self.salinity = np.zeros(land.grid.shape)
+        self._salt_exposure = land.cut(salinity.exposure(national))
+        self._salt_rise = salinity.DRIVERS[scenario.salinity_driver]
         self.peat_ha = peat_area_ha(land)
         # One national coefficient, so a regional run emits what its provinces emit nationally.
         self.peat_co2_coefficient = peat.calibrate_co2_coefficient(
@@ -247,7 +250,7 @@ class RegionModel(Model):
         self.choices = choose(self.farms, self.groundwater_depth_cm,
                               self.policy.payments_eur_ha_yr,
                               self.policy.masks.get("no_intensification"),
-                              self.landscape["corop_id"], self._options_rng)
+                              self.landscape["corop_id"], self._options_rng, self.salinity)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
 
@@ -263,10 +266,12 @@ class RegionModel(Model):
                                          self._market_rng)
 
     def _manage_water(self) -> None:
-        """Waterschappen move groundwater toward this year's targets."""
+        """Waterschappen move groundwater toward this year's targets; the coast salinises under
+        the scenario's driver."""
         target = self.policy.cell_targets.get("groundwater_depth_cm")
         if target is not None:
             self.groundwater_depth_cm = peat.move_toward(self.groundwater_depth_cm, target)
+        self.salinity = salinity.step(self.salinity, self._salt_exposure, self._salt_rise)
 
     def _update_peat(self) -> None:
         """CO2 and subsidence of drained agricultural peat."""

@@ -104,6 +104,9 @@ class Scenario(_Strict):
     review_interval_yr: int = Field(
         2, ge=1, le=10, **_allowed("an integer 1-10 (Monitor Nota Ruimte: 2)")
     )
+    salinity_driver: Literal["none", "moderate", "strong"] = Field(
+        "none", **_allowed("none, moderate, strong (yearly rise of coastal salinity)"),
+    )
     kdw_file: str | None = Field(
         None, **_allowed("a CSV file (path relative to the scenario file) with columns "
                          "natura2000 (area slug or name) and kdw_mol_ha_yr"),

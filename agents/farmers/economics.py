@@ -30,20 +30,36 @@ GRASS_OPTIMUM_DEPTH_CM = 40.0
 
 
 
-def land_groundwater_cm(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
-    """Area-weighted mean groundwater depth under each farm's parcels (cm)."""
-    flat = depth_cm.ravel()
+#: ASSUMPTION: share of the margin of arable and open-field horticulture (and of grassland) lost
+#: at a salinity index of 1; explore 0.3-0.8 (and 0.1-0.3).
+SALT_LOSS_CROPS, SALT_LOSS_GRASS = 0.5, 0.2
+
+
+def land_mean(farms: FarmState, field: np.ndarray, default: float) -> np.ndarray:
+    """Area-weighted mean of a cell field over each farm's parcels (``default`` without land)."""
+    flat = field.ravel()
     weighted = np.bincount(farms.parcel_farm, weights=farms.parcel_ha * flat[farms.parcel_cell],
                            minlength=farms.n)
     area = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
-    return np.where(area > 0, weighted / np.maximum(area, 1e-12), GRASS_OPTIMUM_DEPTH_CM)
+    return np.where(area > 0, weighted / np.maximum(area, 1e-12), default)
 
 
-def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
-    """Standard gross margin per farm (k euro/yr), with the wet-grassland loss."""
+def land_groundwater_cm(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
+    """Area-weighted mean groundwater depth under each farm's parcels (cm)."""
+    return land_mean(farms, depth_cm, GRASS_OPTIMUM_DEPTH_CM)
+
+
+def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray,
+                      salinity: np.ndarray | None = None) -> np.ndarray:
+    """Standard gross margin per farm (k euro/yr), with the wet-grassland and salinity losses."""
     crops = farms.area_ha * MARGIN_KEUR_PER_HA
     wet = np.maximum(GRASS_OPTIMUM_DEPTH_CM - land_groundwater_cm(farms, depth_cm), 0.0)
     grass_factor = np.clip(1.0 - GRASS_LOSS_PER_CM * wet, 0.0, 1.0)
+    if salinity is not None:
+        salt = land_mean(farms, salinity, 0.0)
+        for use in ("arable", "horticulture_open"):
+            crops[:, LAND_USES.index(use)] *= 1.0 - SALT_LOSS_CROPS * salt
+        grass_factor = grass_factor * (1.0 - SALT_LOSS_GRASS * salt)
     crops[:, LAND_USES.index("grassland")] *= grass_factor
     animals = farms.animals * MARGIN_KEUR_PER_HEAD
     grazing = [LIVESTOCK.index(c) for c in ("dairy_cows", "other_cattle", "sheep", "goats")]
@@ -51,9 +67,10 @@ def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
     return (crops.sum(axis=1) + animals.sum(axis=1)) * farms.active
 
 
-def income_keur(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
+def income_keur(farms: FarmState, depth_cm: np.ndarray,
+                salinity: np.ndarray | None = None) -> np.ndarray:
     """Family farm income per farm (k euro/yr)."""
-    return INCOME_SHARE * gross_margin_keur(farms, depth_cm)
+    return INCOME_SHARE * gross_margin_keur(farms, depth_cm, salinity)
 
 
 def farm_value_keur(farms: FarmState) -> np.ndarray:

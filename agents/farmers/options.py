@@ -77,7 +77,8 @@ class Choices:
 
 
 def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
-                        no_intensification: np.ndarray | None) -> np.ndarray:
+                        no_intensification: np.ndarray | None,
+                        salinity: np.ndarray | None = None) -> np.ndarray:
     """Change of family income per farm (k euro/yr) of each option, shape (farms, OPTIONS).
 
     Unavailable options are -inf: herd options without livestock, intensification where the
@@ -86,7 +87,7 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     """
     n = farms.n
     area = farms.total_area_ha
-    margin = gross_margin_keur(farms, depth_cm)
+    margin = gross_margin_keur(farms, depth_cm, salinity)
     herd_margin = farms.animals @ MARGIN_KEUR_PER_HEAD
     herd_value = farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD
     cell = farms.farmstead_cell
@@ -135,13 +136,14 @@ def neighbour_shares(farms: FarmState, corop_of_cell: np.ndarray) -> np.ndarray:
 
 def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
            no_intensification: np.ndarray | None, corop_of_cell: np.ndarray,
-           rng: np.random.Generator) -> Choices:
+           rng: np.random.Generator, salinity: np.ndarray | None = None) -> Choices:
     """Choose and carry out one option per active farm, in place.
 
     Draws ``farms.n x len(OPTIONS)`` uniforms every year, whatever the choices.
     """
     u = rng.random((farms.n, len(OPTIONS)))
-    utility = (income_changes_keur(farms, depth_cm, payment_eur_ha, no_intensification)
+    utility = (income_changes_keur(farms, depth_cm, payment_eur_ha, no_intensification,
+                                   salinity)
                / INCOME_SCALE_KEUR
                + ATTITUDE_WEIGHT * GREEN * (farms.attitude[:, None] - 0.5)
                + NEIGHBOUR_WEIGHT * neighbour_shares(farms, corop_of_cell))

@@ -480,3 +480,12 @@ def test_an_adaptive_organic_target_raises_the_organic_share(options_runs):
     base, org = options_runs["base"], options_runs["organic"]
     assert org.organic_share[2030] > base.organic_share[2030] + 0.05
     assert org.farms_converted_organic.sum() > 3 * base.farms_converted_organic.sum()
+
+
+def test_a_salinity_driver_salinises_the_coast_and_costs_income(nl1000, baseline):
+    salty = _model(nl1000, salinity_driver="strong", end_year=2034)
+    salty.run_until(2034)
+    s, b = _nl(salty), _nl(baseline)
+    assert (b.saline_area_ha == 0).all() and (b.salinity_index_mean == 0).all()
+    assert s.salinity_index_mean.is_monotonic_increasing and s.saline_area_ha[2034] > 0
+    assert s.farm_income_meur[2030] < b.farm_income_meur[2030]
