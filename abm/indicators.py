@@ -294,8 +294,10 @@ class IndicatorTable:
         prov_codes, corop_codes = land.codes(prov_table), land.codes(corop_table)
         # Each level: (name, region codes, region index of every atom).
         self._levels: list[tuple[str, list[str], np.ndarray]] = []
-        if national:
-            self._levels.append(("nl", ["NL"], np.zeros(atoms.size, dtype=np.intp)))
+        # The whole run region: written out as 'nl' for a national run; kept internally (for the
+        # Rijk's reviews) in a regional run.
+        self._emit_total = national
+        self._levels.append(("nl", ["NL"], np.zeros(atoms.size, dtype=np.intp)))
         for level, ids, codes in (("provincie", atoms // 1000, prov_codes),
                                   ("corop", atoms % 1000, corop_codes)):
             present = np.unique(ids)
@@ -305,7 +307,8 @@ class IndicatorTable:
         self.rows: list[dict] = []
 
     def collect(self, model: RegionModel, keys: dict) -> list[dict]:
-        """Compute this year's rows, append them to :attr:`rows` and return them."""
+        """Compute this year's rows, append the ones written out to :attr:`rows`, and return
+        all of them (a regional run's region total included)."""
         atom_sums = {}
         farm_atoms = self._atom_of_grid[model.farms.farmstead_cell]
         on_map = farm_atoms >= 0
@@ -344,5 +347,5 @@ class IndicatorTable:
                 row = {**keys, "level": level, "region_code": code}
                 row.update({name: float(s[k]) for name, s in sums.items()})
                 new.append(row)
-        self.rows.extend(new)
+        self.rows.extend(r for r in new if self._emit_total or r["level"] != "nl")
         return new

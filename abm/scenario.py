@@ -138,9 +138,12 @@ class Scenario(_Strict):
         return [province_code(r) for r in self.region]  # type: ignore[misc]
 
     def sha256(self) -> str:
-        """Hash of the resolved scenario (canonical JSON)."""
+        """Hash of the resolved scenario (canonical JSON) and of the data files it names."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        digest = hashlib.sha256(text.encode())
+        if self._kdw_path is not None:
+            digest.update(Path(self._kdw_path).read_bytes())
+        return digest.hexdigest()
 
 
 def _field_at(loc: tuple) -> tuple[type[BaseModel] | None, FieldInfo | None]:
@@ -255,8 +258,9 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
     scenario._source = source
     if scenario.kdw_file is not None:
         path = Path(scenario.kdw_file)
-        if not path.is_absolute() and source not in ("<scenario>",):
+        if not path.is_absolute() and Path(source).is_file():
             path = Path(source).parent / path
+        path = path.absolute()
         if not path.is_file():
             raise InputError(source, "kdw_file", f"no such file {path}",
                              allowed="a CSV file with columns natura2000, kdw_mol_ha_yr")

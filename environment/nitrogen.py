@@ -240,6 +240,9 @@ def read_kdw_file(path: str, table: list[dict]) -> dict[int, float]:
         if not 0 < number < 10_000:
             raise InputError(path, f"kdw_mol_ha_yr (row {k + 1})", f"{value!r} is not a KDW",
                              allowed="a number of mol N/ha/yr between 0 and 10,000")
+        if area_id in out:
+            raise InputError(path, f"natura2000 (row {k + 1})", f"area {key!r} is given twice",
+                             allowed="one row per Natura 2000 area")
         out[area_id] = number
     return out
 

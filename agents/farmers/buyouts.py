@@ -1,7 +1,9 @@
 """Farmers' answers to buy-out offers, and the record of what happened this year.
 
 Each offer in the year's PolicyState (see ``abm.policy.instruments.stikstof.FarmBuyout``) names
-the eligible farms, the offer as a share of farm value, the withdrawal share and the paying
+the eligible farms, the offer as a share of the value of the farm's production capacity
+(buildings and rights; the land is not bought: it goes to the land market, where a land-purchase
+instrument may buy it for nature at its own price), the withdrawal share and the paying
 government. Heads accept with :func:`agents.farmers.decisions.accept_probability`; applications
 are ranked by their deposition on nitrogen-sensitive Natura 2000 (highest first) and signed in
 that order as long as the payer's remaining budget covers the offer (an applicant too dear for
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.farmers.decisions import accept_probability
-from agents.farmers.economics import farm_value_keur
+from agents.farmers.economics import capacity_value_keur
 from agents.farmers.state import FarmState
 
 
@@ -44,7 +46,7 @@ def respond_to_offers(farms: FarmState, offers: list[dict], rng: np.random.Gener
     """
     record = BuyoutRecord.empty(farms.n)
     u_accept, u_withdraw = rng.random((2, farms.n))
-    value_keur = farm_value_keur(farms)
+    value_keur = capacity_value_keur(farms)
     for offer in offers:
         if "eligible" not in offer:
             continue

@@ -20,9 +20,9 @@ MARGIN_KEUR_PER_HA = np.array([1.5, 6.0, 60.0, 0.3])  # LAND_USES order
 INCOME_SHARE = 0.35
 #: ASSUMPTION: farmland value (k euro/ha); explore 50-100.
 LAND_VALUE_KEUR_HA = 70.0
-#: ASSUMPTION: value of the production capacity (buildings and production rights) per head
-#: (k euro); explore +-40%.
-CAPACITY_VALUE_KEUR_PER_HEAD = np.array([8.0, 1.0, 0.3, 0.015, 0.2, 0.5])
+#: ASSUMPTION: value of the production capacity (stable places, buildings, production rights) per
+#: head (k euro); explore +-40%.
+CAPACITY_VALUE_KEUR_PER_HEAD = np.array([20.0, 3.0, 0.8, 0.03, 0.3, 1.0])
 #: ASSUMPTION: grassland margin lost per cm that the groundwater under a farm's land is shallower
 #: than GRASS_OPTIMUM_DEPTH_CM (yield, grazing days, trafficability); explore 0.5-1.5 %/cm.
 GRASS_LOSS_PER_CM = 0.0075
@@ -73,6 +73,11 @@ def income_keur(farms: FarmState, depth_cm: np.ndarray,
     return INCOME_SHARE * gross_margin_keur(farms, depth_cm, salinity)
 
 
+def capacity_value_keur(farms: FarmState) -> np.ndarray:
+    """Value of the production capacity (buildings and production rights) per farm (k euro)."""
+    return farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD
+
+
 def farm_value_keur(farms: FarmState) -> np.ndarray:
     """Value of land and production capacity per farm (k euro)."""
-    return farms.total_area_ha * LAND_VALUE_KEUR_HA + farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD
+    return farms.total_area_ha * LAND_VALUE_KEUR_HA + capacity_value_keur(farms)

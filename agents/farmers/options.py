@@ -9,10 +9,11 @@ logit (Gumbel-max) with a strong preference for staying as it is (inertia). Util
           + NEIGHBOUR_WEIGHT * share of farms in the COROP region already in state k
     V_stay = INERTIA
 
-Effects: intensify and extensify change the herd by :data:`HERD_STEP` (production rights are
-bought from, or sold out of, the sector); organic and natuurbeheer switch the farm's state;
-technology multiplies its emission factor by :data:`TECHNOLOGY_FACTOR`. Every number is an
-ASSUMPTION with a range (docs/farmers.md); none is calibrated yet against observed adoption.
+Effects: extensify lowers the herd by :data:`HERD_STEP` and intensify raises it by as much as the
+production rights that extensifying farms of its province sell (:func:`trade_rights`); organic
+and natuurbeheer switch the farm's state; technology multiplies its emission factor by
+:data:`TECHNOLOGY_FACTOR` and marks the farm low-emission. Every number is an ASSUMPTION with a
+range (docs/farmers.md); none is calibrated yet against observed adoption.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from abm.allocation import largest_remainder
 from agents.farmers.economics import (
     CAPACITY_VALUE_KEUR_PER_HEAD,
     INCOME_SHARE,
@@ -58,8 +60,28 @@ NATURE_SHARE, NATURE_PAYMENT_EUR_HA, NATURE_MARGIN_LOSS = 0.2, 400.0, 0.3
 #: ASSUMPTION: low-emission technology (housing, feeding): emission multiplier and cost as a
 #: share of the capacity value (annualised); explore 0.5-0.8 and 0.05-0.3.
 TECHNOLOGY_FACTOR, TECHNOLOGY_COST_SHARE = 0.7, 0.15
-#: Emission factor below which a farm counts as having low-emission technology.
-LOW_EMISSION = 0.95
+
+
+def trade_rights(farms: FarmState, up: np.ndarray, down: np.ndarray,
+                 paid: np.ndarray) -> None:
+    """Herds change by HERD_STEP with production rights traded within each province, in place.
+
+    Extensifying farms sell the rights they no longer use; paid extensification (a scheme that
+    buys the reduction) cancels them instead. Intensifying farms of the same province buy what is
+    for sale, shared by their wishes (largest remainder): herds only grow where others shrink.
+    Rights nobody buys this year lapse (a slow drift down of the herds, about 1% in 7 years).
+    """
+    cut = np.rint(farms.animals * HERD_STEP).astype(np.int64) * down[:, None]
+    wish = np.rint(farms.animals * HERD_STEP).astype(np.int64) * up[:, None]
+    farms.animals -= cut
+    for pid in np.unique(farms.province_id[up]):
+        here = farms.province_id == pid
+        for c in range(farms.animals.shape[1]):
+            for_sale = int(cut[here & ~paid, c].sum())
+            buyers = np.flatnonzero(here & up & (wish[:, c] > 0))
+            if for_sale and buyers.size:
+                bought = min(for_sale, int(wish[buyers, c].sum()))
+                farms.animals[buyers, c] += largest_remainder(bought, wish[buyers, c])
 
 
 @dataclass
@@ -112,7 +134,7 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     nature = NATURE_SHARE * area * (
         (NATURE_PAYMENT_EUR_HA / 1000.0) - NATURE_MARGIN_LOSS * per_ha * INCOME_SHARE)
     d[join, NATURE] = (nature + NATURE_SHARE * pay("nature_management"))[join]
-    tech = livestock & (farms.emission_factor > LOW_EMISSION)
+    tech = livestock & ~farms.low_emission
     d[tech, TECHNOLOGY] = (-TECHNOLOGY_COST_SHARE * herd_value * ANNUITY
                            + pay("technology"))[tech]
     d[~farms.active] = -np.inf
@@ -128,7 +150,7 @@ def neighbour_shares(farms: FarmState, corop_of_cell: np.ndarray) -> np.ndarray:
     total = np.maximum(np.bincount(region, weights=active, minlength=size), 1.0)
     shares = np.zeros((farms.n, len(OPTIONS)))
     for k, state in ((ORGANIC, farms.organic), (NATURE, farms.nature_management),
-                     (TECHNOLOGY, farms.emission_factor <= LOW_EMISSION)):
+                     (TECHNOLOGY, farms.low_emission)):
         shares[:, k] = (np.bincount(region, weights=active & state, minlength=size)
                         / total)[region]
     return shares
@@ -152,10 +174,12 @@ def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
     option = np.argmax(utility + gumbel, axis=1).astype(np.int8)
     option[~farms.active] = -1
 
-    up, down = option == INTENSIFY, option == EXTENSIFY
-    farms.animals[up] = np.rint(farms.animals[up] * (1 + HERD_STEP)).astype(np.int64)
-    farms.animals[down] = np.rint(farms.animals[down] * (1 - HERD_STEP)).astype(np.int64)
+    paid = payment_eur_ha.get("extensification")
+    paid_farm = (np.zeros(farms.n, dtype=bool) if paid is None
+                 else paid.ravel()[farms.farmstead_cell] > 0)
+    trade_rights(farms, option == INTENSIFY, option == EXTENSIFY, paid_farm)
     farms.organic[option == ORGANIC] = True
     farms.nature_management[option == NATURE] = True
     farms.emission_factor[option == TECHNOLOGY] *= TECHNOLOGY_FACTOR
+    farms.low_emission[option == TECHNOLOGY] = True
     return Choices(option)

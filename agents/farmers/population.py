@@ -183,6 +183,7 @@ def synthesise_province(
         organic=organic,
         nature_management=nature,
         emission_factor=np.ones(n, dtype=np.float32),
+        low_emission=np.zeros(n, dtype=bool),
         attitude=rng.beta(2.0, 2.0, n).astype(np.float32),
         active=np.ones(n, dtype=bool),
     )

@@ -45,6 +45,8 @@ class FarmState:
         Organic production; agrarisch natuurbeheer.
     emission_factor : ndarray of float32
         Multiplier on the standard NH3 emission per animal (1 = current average technology).
+    low_emission : ndarray of bool
+        Has adopted low-emission technology (its own choice; generic rules cap the factor too).
     attitude : ndarray of float32
         Openness to change in [0, 1].
     active : ndarray of bool
@@ -65,6 +67,7 @@ class FarmState:
     organic: np.ndarray
     nature_management: np.ndarray
     emission_factor: np.ndarray
+    low_emission: np.ndarray
     attitude: np.ndarray
     active: np.ndarray
     parcel_farm: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))

@@ -12,7 +12,7 @@ def _farms(nl1000, seed=1):
 def test_unavailable_options_are_never_chosen(nl1000):
     farms = _farms(nl1000)
     farms.organic[:] = True
-    farms.emission_factor[:] = 0.5
+    farms.low_emission[:] = True
     depth = np.full(nl1000.grid.shape, 40.0)
     mask = np.ones(nl1000.grid.shape, dtype=bool)
     d = opt.income_changes_keur(farms, depth, {}, mask)
@@ -49,8 +49,20 @@ def test_effects_of_choices(nl1000):
     assert stay.mean() > 0.97
 
 
-def test_same_draws_same_choices(nl1000):
-    depth = np.full(nl1000.grid.shape, 40.0)
-    a = opt.choose(_farms(nl1000), depth, {}, None, nl1000["corop_id"], np.random.default_rng(5))
-    b = opt.choose(_farms(nl1000), depth, {}, None, nl1000["corop_id"], np.random.default_rng(5))
-    assert (a.option == b.option).all()
+def test_rights_only_move_between_farms_unless_a_scheme_pays(nl1000):
+    farms = _farms(nl1000)
+    n = farms.n
+    up = np.zeros(n, bool)
+    down = np.zeros(n, bool)
+    pigs = np.flatnonzero(farms.animals[:, 2] > 100)
+    up[pigs[:20]] = True
+    down[pigs[20:60]] = True
+    before = farms.animals.sum(axis=0)
+    opt.trade_rights(farms, up, down, np.zeros(n, bool))
+    assert (farms.animals.sum(axis=0) <= before).all()
+    assert farms.animals[up, 2].sum() > 0
+    paid = _farms(nl1000)
+    paid_before = paid.animals[down].sum()
+    opt.trade_rights(paid, up, down, np.ones(n, bool))
+    assert paid.animals[up].sum() == _farms(nl1000).animals[up].sum()  # nothing for sale
+    assert paid.animals[down].sum() < paid_before

@@ -86,9 +86,10 @@ def test_pig_and_poultry_holdings_separately(hindcast):
 def test_herds_stay_near_the_base_year_without_instruments(hindcast):
     # Not a hindcast: herd trends (phosphate rights 2017-2018, pig buy-outs) are policy-driven
     # and come with the instruments; without them herds stay in their sector, changed only by
-    # the few farms that intensify or extensify.
+    # the few farms that intensify or extensify (unsold rights lapse: a slow drift down).
     base, end, model, frame = hindcast
     nl = frame[frame.level == "nl"].set_index("year")
     c = census(base).sum()
-    assert nl.dairy_cows.iloc[-1] == pytest.approx(c.dairy_cows, rel=0.01)
-    assert nl.pigs.iloc[-1] == pytest.approx(c.pigs, rel=0.01)
+    assert nl.dairy_cows.iloc[-1] == pytest.approx(c.dairy_cows, rel=0.02)
+    assert nl.pigs.iloc[-1] == pytest.approx(c.pigs, rel=0.02)
+    assert nl.dairy_cows.iloc[-1] <= c.dairy_cows and nl.pigs.iloc[-1] <= c.pigs

@@ -68,7 +68,8 @@ class AandachtsgebiedExtensification(Rule):
     ecosystem services.
 
     Source: 004_9972baf923c41044.txt:L1207-1236. Inside the aandachtsgebied (the LN-13 zone when
-    a scenario has it, else the same rule with a 1 km transition zone) farms are paid
+    a scenario has it, whatever the order of the instruments; else the same rule with a 1 km
+    transition zone) farms are paid
     ``payment_eur_ha`` per hectare a year for extensifying and ``nature_payment_eur_ha`` extra
     for natuurbeheer. The seed gives no amounts or stocking cap (ASSUMPTIONS below).
     """
@@ -89,12 +90,20 @@ class AandachtsgebiedExtensification(Rule):
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
-        zone = policy.zones.get(AANDACHTSGEBIED)
-        if zone is None:
-            zone = aandachtsgebied(model, 1000.0)
-        where = self.cells & zone
+        where = self.cells & self._zone(model)
         policy.payment("extensification")[where] += self.parameters.payment_eur_ha
         policy.payment("nature_management")[where] += self.parameters.nature_payment_eur_ha
+
+    @staticmethod
+    def _zone(model: RegionModel) -> np.ndarray:
+        """The union of the run's LN-13 zones (each in its own scope), else the default zone."""
+        zoning = [i for i in model.instruments if isinstance(i, AandachtsgebiedZoning)]
+        if not zoning:
+            return aandachtsgebied(model, 1000.0)
+        zone = np.zeros(model.landscape.grid.shape, dtype=bool)
+        for inst in zoning:
+            zone |= inst.cells & aandachtsgebied(model, inst.parameters.transition_zone_m)
+        return zone
 
 
 @register("LN-05")

@@ -26,8 +26,9 @@ class FarmBuyout(BuyoutOffer):
     004_9972baf923c41044.txt:L1010-1013. The seeds give no offer, eligibility or acceptance;
     the defaults are ASSUMPTIONS modelled on the national Lbv/Lbv-plus schemes: eligible are farms
     of the chosen sectors whose emission deposits at least ``min_contribution_mol_yr`` on
-    nitrogen-sensitive Natura 2000 ('piekbelasters'); the offer is a share of the value of land
-    and production capacity; applications are ranked by contribution and signed while the
+    nitrogen-sensitive Natura 2000 ('piekbelasters'); the offer is a share of the value of the
+    production capacity (buildings and rights; the farmer's land goes to the land market);
+    applications are ranked by contribution and signed while the
     province's yearly budget lasts; a share of signed farmers withdraw. A bought-out farm stops:
     its production rights are cancelled and its land goes to the land market.
     """
@@ -45,8 +46,8 @@ class FarmBuyout(BuyoutOffer):
             default_factory=lambda: ["dairy", "pig"],
             description="Exit groups offered a buy-out (seed: cattle, pigs; 003:L8559-8569)")
         offer_share_of_value: float = Field(
-            1.2, ge=0.5, le=3.0, description="Offer as a share of the value of land and "
-            "production capacity (ASSUMPTION after Lbv-plus; explore 1.0-1.5)")
+            1.2, ge=0.5, le=3.0, description="Offer as a share of the value of the production "
+            "capacity (ASSUMPTION after Lbv-plus; explore 1.0-1.5)")
         budget_meur_per_yr: float = Field(
             50.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
             "(ASSUMPTION; the Transitiefonds holds 24.3 billion to 2035, 003:L542-546)")
