@@ -7,6 +7,7 @@ import pytest
 from abm.model import RegionModel
 from abm.scenario import scenario_from_dict
 from environment import population
+from experiments.library import scenario_names
 
 
 def _model(nl1000, **fields):
@@ -516,3 +517,16 @@ def _write_scenario_ln05():
     path = Path(tempfile.mkdtemp()) / "ln05.toml"
     path.write_text('name = "ln05"\n[[instruments]]\nid = "LN-05"\nadaptive = true\n')
     return path
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_every_library_scenario_runs_nationally(nl1000, name):
+    model = RegionModel.from_scenario(name, resolution=1000, end=2025)
+    model.run_until(2025)
+    frame = model.indicators()
+    nl = frame[frame.level == "nl"].set_index("year")
+    assert list(nl.index) == [2024, 2025]
+    assert np.isfinite(nl.select_dtypes("number")).all().all()
+    farms = model.farms
+    per_farm = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
+    np.testing.assert_allclose(per_farm, farms.total_area_ha, atol=1e-6)
