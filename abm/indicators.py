@@ -154,9 +154,15 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=lambda m: m.buyouts.withdrawn),
     Indicator("buyout_meur", "million euro", "Paid for buy-outs this year",
               farm_values=lambda m: m.buyouts.paid_meur),
+    Indicator("payments_meur", "million euro", "Payments to farms this year (organic, "
+              "natuurbeheer, extensification, technology schemes)",
+              farm_values=lambda m: m.payments_meur),
+    Indicator("payments_unfunded_meur", "million euro", "Payments owed to farms this year "
+              "that the paying government's budget could not cover",
+              farm_values=lambda m: m.payments_owed_meur),
     Indicator("budget_spent_meur", "million euro", "Government money spent this year: "
-              "buy-outs (in the region of the farm) and land purchase (of the land)",
-              farm_values=lambda m: m.buyouts.paid_meur,
+              "buy-outs and payments (in the region of the farm) and land purchase (of the land)",
+              farm_values=lambda m: m.buyouts.paid_meur + m.payments_meur,
               cell_values=lambda m: m.land_purchase_meur),
     Indicator("farms_intensified", "holdings", "Farms that enlarged their herd this year",
               farm_values=lambda m: m.choices.count(opt.INTENSIFY)),

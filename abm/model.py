@@ -37,7 +37,7 @@ from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.land_market import buy_for_nature, reallocate
-from agents.farmers.options import Choices, choose
+from agents.farmers.options import Choices, choose, settle_payments
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
@@ -109,6 +109,8 @@ class RegionModel(Model):
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
         self.choices = Choices.none(self.farms.n)
+        self.payments_meur = np.zeros(self.farms.n)
+        self.payments_owed_meur = np.zeros(self.farms.n)
         self.farms_leaving = np.zeros(0, dtype=np.int64)
         self.traded_parcels = np.zeros(0, dtype=np.int64)
         self.farm_exit_group = exit_group(self.farms)
@@ -251,6 +253,8 @@ class RegionModel(Model):
                               self.policy.payments_eur_ha_yr,
                               self.policy.masks.get("no_intensification"),
                               self.landscape["corop_id"], self._options_rng, self.salinity)
+        self.payments_meur, self.payments_owed_meur = settle_payments(
+            self.farms, self.policy.payment_sources)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
 

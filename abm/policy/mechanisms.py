@@ -211,7 +211,8 @@ class Subsidy(_PerCellMoney):
     mechanism = "subsidy"
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
-        policy.payment(self.purpose)[self.cells] += self.rate_eur_ha_yr(year) * self.intensity
+        policy.pay(self.purpose, self.cells, self.rate_eur_ha_yr(year) * self.intensity,
+                   self.owner)
 
 
 class Levy(_PerCellMoney):

@@ -46,6 +46,9 @@ class PolicyState:
         Switches set by events and rules.
     offers : list of dict
         Buy-out and other offers made to agents this year.
+    payment_sources : list of dict
+        Who pays which payment where (payer, purpose, cells, rate): the model charges the payer
+        for the farms that receive it (see :meth:`pay`).
     """
 
     shape: tuple[int, int]
@@ -59,6 +62,7 @@ class PolicyState:
     zones: dict[str, np.ndarray] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
     offers: list[dict] = field(default_factory=list)
+    payment_sources: list[dict] = field(default_factory=list)
 
     def clear(self) -> None:
         """Forget last year's policy."""
@@ -67,6 +71,7 @@ class PolicyState:
                         self.flags):
             mapping.clear()
         self.offers.clear()
+        self.payment_sources.clear()
 
     def mask(self, kind: str) -> np.ndarray:
         """The mask of ``kind`` (all False when no instrument set it); writable."""
@@ -96,6 +101,12 @@ class PolicyState:
     def payment(self, purpose: str) -> np.ndarray:
         """Payment per cell for ``purpose`` (euro/ha/yr); writable."""
         return self._per_cell(self.payments_eur_ha_yr, purpose)
+
+    def pay(self, purpose: str, where: np.ndarray, rate_eur_ha_yr: float, payer: object) -> None:
+        """Offer ``rate_eur_ha_yr`` for ``purpose`` on ``where``, paid by ``payer``."""
+        self.payment(purpose)[where] += rate_eur_ha_yr
+        self.payment_sources.append({"purpose": purpose, "where": where,
+                                     "rate_eur_ha_yr": rate_eur_ha_yr, "payer": payer})
 
     def levy(self, purpose: str) -> np.ndarray:
         """Levy per cell for ``purpose`` (euro/ha/yr); writable."""

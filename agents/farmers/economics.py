@@ -23,6 +23,9 @@ LAND_VALUE_KEUR_HA = 70.0
 #: ASSUMPTION: value of the production capacity (stable places, buildings, production rights) per
 #: head (k euro); explore +-40%.
 CAPACITY_VALUE_KEUR_PER_HEAD = np.array([20.0, 3.0, 0.8, 0.03, 0.3, 1.0])
+#: ASSUMPTION: value of the production rights alone per head (k euro; phosphate, pig and poultry
+#: rights), what a farm gets or pays when its herd shrinks or grows; explore +-50%.
+RIGHTS_VALUE_KEUR_PER_HEAD = np.array([6.0, 1.0, 0.2, 0.01, 0.05, 0.2])
 #: ASSUMPTION: grassland margin lost per cm that the groundwater under a farm's land is shallower
 #: than GRASS_OPTIMUM_DEPTH_CM (yield, grazing days, trafficability); explore 0.5-1.5 %/cm.
 GRASS_LOSS_PER_CM = 0.0075

@@ -27,6 +27,7 @@ from agents.farmers.economics import (
     CAPACITY_VALUE_KEUR_PER_HEAD,
     INCOME_SHARE,
     MARGIN_KEUR_PER_HEAD,
+    RIGHTS_VALUE_KEUR_PER_HEAD,
     gross_margin_keur,
 )
 from agents.farmers.state import FarmState
@@ -122,11 +123,12 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     d[:, STAY] = 0.0
     livestock = herd_value > 0
     step_income = HERD_STEP * herd_margin * INCOME_SHARE
-    step_rights = HERD_STEP * herd_value * ANNUITY
+    step_rights = HERD_STEP * (farms.animals @ RIGHTS_VALUE_KEUR_PER_HEAD) * ANNUITY
     d[livestock, INTENSIFY] = (step_income - step_rights)[livestock]
     if no_intensification is not None:
         d[no_intensification.ravel()[cell], INTENSIFY] = -np.inf
-    d[livestock, EXTENSIFY] = (-step_income + step_rights + pay("extensification"))[livestock]
+    new_payment = pay("extensification") * ~farms.extensive  # paid once extensive, whatever next
+    d[livestock, EXTENSIFY] = (-step_income + step_rights + new_payment)[livestock]
     conv = ~farms.organic
     d[conv, ORGANIC] = (ORGANIC_MARGIN_CHANGE * margin * INCOME_SHARE + pay("organic"))[conv]
     join = ~farms.nature_management
@@ -182,4 +184,37 @@ def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
     farms.nature_management[option == NATURE] = True
     farms.emission_factor[option == TECHNOLOGY] *= TECHNOLOGY_FACTOR
     farms.low_emission[option == TECHNOLOGY] = True
+    farms.extensive[option == EXTENSIFY] = True
     return Choices(option)
+
+
+#: Which farms receive a payment of each purpose, and on what share of their land.
+RECIPIENTS = {
+    "organic": (lambda f: f.organic, 1.0),
+    "nature_management": (lambda f: f.nature_management, NATURE_SHARE),
+    "extensification": (lambda f: f.extensive, 1.0),
+    "technology": (lambda f: f.low_emission, 1.0),
+}
+
+
+def settle_payments(farms: FarmState, sources: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Charge each payer for the farms that receive its payments this year.
+
+    A payer pays what its budget allows; the rest is owed but not paid (each farm's share of a
+    source is scaled alike). Returns per farm the money paid and owed (million euro).
+    """
+    paid = np.zeros(farms.n)
+    owed = np.zeros(farms.n)
+    for source in sources:
+        state, share = RECIPIENTS.get(source["purpose"], (None, 0.0))
+        if state is None:
+            continue
+        gets = farms.active & state(farms) & source["where"].ravel()[farms.farmstead_cell]
+        due = gets * farms.total_area_ha * share * source["rate_eur_ha_yr"] / 1e6
+        total = float(due.sum())
+        if total <= 0:
+            continue
+        spent = source["payer"].spend(total)
+        paid += due * (spent / total)
+        owed += due * (1.0 - spent / total)
+    return paid, owed

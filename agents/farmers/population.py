@@ -184,6 +184,7 @@ def synthesise_province(
         nature_management=nature,
         emission_factor=np.ones(n, dtype=np.float32),
         low_emission=np.zeros(n, dtype=bool),
+        extensive=np.zeros(n, dtype=bool),
         attitude=rng.beta(2.0, 2.0, n).astype(np.float32),
         active=np.ones(n, dtype=bool),
     )

@@ -47,6 +47,8 @@ class FarmState:
         Multiplier on the standard NH3 emission per animal (1 = current average technology).
     low_emission : ndarray of bool
         Has adopted low-emission technology (its own choice; generic rules cap the factor too).
+    extensive : ndarray of bool
+        Has extensified (and is paid for it where an extensification scheme runs).
     attitude : ndarray of float32
         Openness to change in [0, 1].
     active : ndarray of bool
@@ -68,6 +70,7 @@ class FarmState:
     nature_management: np.ndarray
     emission_factor: np.ndarray
     low_emission: np.ndarray
+    extensive: np.ndarray
     attitude: np.ndarray
     active: np.ndarray
     parcel_farm: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))

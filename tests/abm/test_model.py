@@ -530,3 +530,43 @@ def test_every_library_scenario_runs_nationally(nl1000, name):
     farms = model.farms
     per_farm = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
     np.testing.assert_allclose(per_farm, farms.total_area_ha, atol=1e-6)
+
+
+def test_scheme_payments_are_charged_to_their_payers(nl1000):
+    model = _model(nl1000, end_year=2026, instruments=[
+        {"id": "LN-14", "parameters": {"budget_meur_per_yr": 2.0}},
+        {"id": "LN-05", "parameters": {"budget_meur_per_yr": 0.0}}])
+    model.run_until(2026)
+    nl = _nl(model)
+    spent = sum(g.spent_meur for level in model.governments.values() for g in level)
+    assert spent == pytest.approx(nl.budget_spent_meur.sum()) == pytest.approx(
+        nl.payments_meur.sum())
+    assert nl.payments_meur.sum() > 0
+    rijk = model.governments["rijk"][0]
+    assert rijk.spent_meur == 0  # LN-05 without budget: its payments are owed, not paid
+    assert nl.payments_unfunded_meur.sum() > 0
+    assert all(g.budget_meur >= -1e-9 for level in model.governments.values() for g in level)
+
+
+def test_payments_go_only_to_farms_in_the_paid_state(nl1000):
+    from agents.farmers.options import settle_payments
+
+    model = _model(nl1000, end_year=2024)
+    farms = model.farms
+    farms.organic[:] = False
+    farms.organic[:10] = True
+
+    class Payer:
+        spent = 0.0
+
+        def spend(self, amount):
+            self.spent += amount
+            return amount
+
+    where = np.ones(nl1000.grid.shape, dtype=bool)
+    payer = Payer()
+    paid, owed = settle_payments(farms, [{"purpose": "organic", "where": where,
+                                          "rate_eur_ha_yr": 1e6, "payer": payer}])
+    assert (paid[10:] == 0).all() and (owed == 0).all()
+    np.testing.assert_allclose(paid[:10], farms.total_area_ha[:10])
+    assert payer.spent == pytest.approx(paid.sum())

@@ -87,12 +87,16 @@ class AandachtsgebiedExtensification(Rule):
         nature_payment_eur_ha: float = Field(
             300.0, ge=0.0, le=10000.0, description="Extra natuurbeheer payment, euro/ha/yr "
             "(ASSUMPTION; explore 0-1000)")
+        budget_meur_per_yr: float = Field(
+            20.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
+            "(ASSUMPTION); payments beyond the budget are owed but not paid")
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
         where = self.cells & self._zone(model)
-        policy.payment("extensification")[where] += self.parameters.payment_eur_ha
-        policy.payment("nature_management")[where] += self.parameters.nature_payment_eur_ha
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        policy.pay("extensification", where, self.parameters.payment_eur_ha, self.owner)
+        policy.pay("nature_management", where, self.parameters.nature_payment_eur_ha, self.owner)
 
     @staticmethod
     def _zone(model: RegionModel) -> np.ndarray:
@@ -131,10 +135,15 @@ class OrganicTarget(Target):
         payment_eur_ha: float = Field(
             300.0, ge=0.0, le=10000.0, description="Payment to organic farming, euro/ha/yr "
             "(ASSUMPTION; explore 100-1000)")
+        budget_meur_per_yr: float = Field(
+            100.0, ge=0.0, le=10000.0, description="The Rijk's budget per year, million euro "
+            "(ASSUMPTION); payments beyond the budget are owed but not paid")
 
     def target_value(self, year: int) -> float:
         return self.parameters.organic_share
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
-        policy.payment("organic")[self.cells] += self.parameters.payment_eur_ha * self.intensity
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        policy.pay("organic", self.cells, self.parameters.payment_eur_ha * self.intensity,
+                   self.owner)
