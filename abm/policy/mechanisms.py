@@ -25,10 +25,14 @@ if TYPE_CHECKING:
     from agents.government import Government
 
 
-class NoParameters(BaseModel):
-    """The parameters of an instrument that takes none."""
+class InstrumentParameters(BaseModel):
+    """Base of every instrument's ``Parameters``: unknown fields are refused, values frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParameters(InstrumentParameters):
+    """The parameters of an instrument that takes none."""
 
 
 class Instrument:
@@ -86,6 +90,10 @@ class Instrument:
     def coordinate(cls, group: list[Instrument]) -> None:
         """Settle what the owners of one scenario instrument share (a national quota split
         over provinces, say), once, after all of them are created. Default: nothing."""
+
+    def receive_yearly_budget(self) -> None:
+        """Give the owner this year's ``budget_meur_per_yr`` (instruments that have one)."""
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
 
     def active(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year

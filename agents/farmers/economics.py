@@ -80,7 +80,3 @@ def capacity_value_keur(farms: FarmState) -> np.ndarray:
     """Value of the production capacity (buildings and production rights) per farm (k euro)."""
     return farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD
 
-
-def farm_value_keur(farms: FarmState) -> np.ndarray:
-    """Value of land and production capacity per farm (k euro)."""
-    return farms.total_area_ha * LAND_VALUE_KEUR_HA + capacity_value_keur(farms)

@@ -20,8 +20,10 @@ def test_wetter_land_lowers_grassland_income_only(nl1000):
     assert (loss[grass] > 0).all() and np.allclose(loss[~grass], 0.0)
 
 
-def test_value_grows_with_land_and_herd(nl1000):
+def test_capacity_value_grows_with_the_herd_and_exceeds_the_rights(nl1000):
     farms, _ = create_farms(nl1000, 2023, np.random.default_rng(1))
-    before = eco.farm_value_keur(farms)
-    farms.area_ha[:, 0] += 10.0
-    assert np.allclose(eco.farm_value_keur(farms) - before, 10.0 * eco.LAND_VALUE_KEUR_HA)
+    before = eco.capacity_value_keur(farms)
+    farms.animals[:, 0] += 10
+    assert np.allclose(eco.capacity_value_keur(farms) - before,
+                       10 * eco.CAPACITY_VALUE_KEUR_PER_HEAD[0])
+    assert (eco.RIGHTS_VALUE_KEUR_PER_HEAD < eco.CAPACITY_VALUE_KEUR_PER_HEAD).all()

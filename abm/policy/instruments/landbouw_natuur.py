@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from abm.policy.mechanisms import Rule, Target, Zoning
+from abm.policy.mechanisms import InstrumentParameters, Rule, Target, Zoning
 from abm.policy.registry import register
 from abm.policy.state import PolicyState
 from environment.layers import AGRICULTURE
@@ -50,9 +50,7 @@ class AandachtsgebiedZoning(Zoning):
     default_owner = "provincie"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         transition_zone_m: float = Field(
             1000.0, ge=0.0, le=10000.0, description="Width of the overgangsgebied around "
             "N-sensitive Natura 2000 (ASSUMPTION; explore 250-3000 m)")
@@ -78,9 +76,7 @@ class AandachtsgebiedExtensification(Rule):
     default_owner = "provincie"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         payment_eur_ha: float = Field(
             500.0, ge=0.0, le=10000.0, description="Extensification payment, euro/ha/yr "
             "(ASSUMPTION; explore 200-1500)")
@@ -94,7 +90,7 @@ class AandachtsgebiedExtensification(Rule):
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
         where = self.cells & self._zone(model)
-        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        self.receive_yearly_budget()
         policy.pay("extensification", where, self.parameters.payment_eur_ha, self.owner)
         policy.pay("nature_management", where, self.parameters.nature_payment_eur_ha, self.owner)
 
@@ -127,9 +123,7 @@ class OrganicTarget(Target):
     default_owner = "rijk"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         organic_share: float = Field(0.15, ge=0.0, le=1.0,
                                      description="Target share (seed: 15%, 004:L1226-1228)")
         payment_eur_ha: float = Field(
@@ -144,6 +138,6 @@ class OrganicTarget(Target):
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
-        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        self.receive_yearly_budget()
         policy.pay("organic", self.cells, self.parameters.payment_eur_ha * self.intensity,
                    self.owner)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from abm.policy.mechanisms import BuyoutOffer, Fund, Rule
+from abm.policy.mechanisms import BuyoutOffer, Fund, InstrumentParameters, Rule
 from abm.policy.registry import register
 from abm.policy.state import PolicyState
 
@@ -36,9 +36,7 @@ class FarmBuyout(BuyoutOffer):
     default_owner = "provincie"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         min_contribution_mol_yr: float = Field(
             2500.0, ge=0.0, description="Least deposition on N-sensitive Natura 2000 to be "
             "eligible (ASSUMPTION after Lbv-plus; explore 500-5000)")
@@ -56,7 +54,7 @@ class FarmBuyout(BuyoutOffer):
             "(ASSUMPTION; explore 0-0.3)")
 
     def offer(self, model: RegionModel, year: int) -> dict[str, Any]:
-        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        self.receive_yearly_budget()
         p = self.parameters
         sector = np.isin(model.farm_exit_group, [SECTORS.index(s) for s in p.sectors])
         farms = model.farms
@@ -82,9 +80,7 @@ class GenericReduction(Rule):
     default_owner = "rijk"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         reduction_pct: float = Field(12.0, ge=0.0, le=100.0,
                                      description="Reduction of NH3 per farm (seed: 12%, 003:L502)")
         deadline_year: int = Field(2030, ge=2000, le=2100,
@@ -113,9 +109,7 @@ class NatureLandPurchase(BuyoutOffer):
     default_owner = "provincie"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         max_distance_m: float = Field(
             1000.0, ge=0.0, le=20000.0, description="Width of the purchase zone around "
             "N-sensitive Natura 2000 (ASSUMPTION; explore 250-3000 m)")
@@ -132,7 +126,7 @@ class NatureLandPurchase(BuyoutOffer):
         from agents.farmers.economics import LAND_VALUE_KEUR_HA
         from agents.farmers.placement import distance_to_m
 
-        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        self.receive_yearly_budget()
         if self._zone is None:
             distance = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
             cells = self.cells & (distance <= self.parameters.max_distance_m)
@@ -157,9 +151,7 @@ class Transitiefonds(Fund):
     default_owner = "provincie"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         total_meur: float = Field(24_300.0, ge=0.0, le=100_000.0,
                                   description="Fund size, million euro (seed: 24.3 billion)")
         first_year: int = Field(2024, ge=2000, le=2100,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from abm.allocation import largest_remainder
-from abm.policy.mechanisms import CellTarget, Reservation
+from abm.policy.mechanisms import CellTarget, InstrumentParameters, Reservation
 from abm.policy.registry import register
 
 if TYPE_CHECKING:
@@ -31,9 +31,7 @@ class DeepPolderWaterStorage(Reservation):
     default_owner = "waterschap"
     default_scope_layer = "deep_polder"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         storage_share: float = Field(
             0.05,
             ge=0.0,
@@ -83,9 +81,7 @@ class PeatGroundwaterTarget(CellTarget):
     default_owner = "waterschap"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         target_depth_cm: float = Field(
             30.0, ge=0.0, le=200.0,
             description="Target groundwater depth below surface (seed: 20-40 cm, 003:L248-252)",
@@ -110,9 +106,7 @@ class SandGroundwaterRise(CellTarget):
     default_owner = "waterschap"
     default_scope_layer = "land_mask"
 
-    class Parameters(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
-
+    class Parameters(InstrumentParameters):
         rise_cm: float = Field(
             20.0, ge=0.0, le=100.0,
             description="Rise of the groundwater (seed: possibly 10-50 cm, 003:L281-286)",
