@@ -126,6 +126,36 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from abm.bench import CASES, QUICK, report, run_case, write_json
+
+    known = {case.name: case for case in (*CASES, QUICK)}
+    unknown = [name for name in args.cases if name not in known]
+    if unknown:
+        raise InputError("command line", "bench CASE", f"unknown case {unknown[0]!r}",
+                         allowed=", ".join(known))
+    cases = [QUICK] if args.quick else [known[n] for n in args.cases] or list(CASES)
+    if args.json:
+        check_json = Path(args.json)
+        if not check_json.parent.is_dir():
+            raise InputError("command line", "--json",
+                             f"folder {check_json.parent} does not exist",
+                             allowed="a file in an existing folder")
+    results = []
+    for case in cases:
+        print(f"ruimte bench: {case.name} ...", flush=True)
+        results.append(run_case(case))
+    print(report(results))
+    if args.json:
+        write_json(results, Path(args.json))
+        print(f"ruimte bench: results in {args.json}")
+    missed = [r.case for r in results if not r.met]
+    if missed:
+        print(f"ruimte bench: target missed by {', '.join(missed)}", file=sys.stderr)
+        return 0 if args.no_check else 1
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one paragraph and exit 2, like every input error."""
 
@@ -187,6 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
     inst = sub.add_parser("instruments", help="list the instrument catalogue")
     inst.add_argument("--implemented", action="store_true", help="only implemented instruments")
     inst.set_defaults(func=_cmd_instruments)
+
+    bench = sub.add_parser("bench", help="measure speed and memory against their targets")
+    bench.add_argument("cases", nargs="*", metavar="CASE",
+                       help="cases to run (default: all; see docs/benchmarks.md)")
+    bench.add_argument("--quick", action="store_true",
+                       help="one small case (1000 m, Utrecht, 3 years) to check the set-up")
+    bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    bench.add_argument("--no-check", action="store_true",
+                       help="exit 0 even when a target is missed")
+    bench.set_defaults(func=_cmd_bench)
 
     data = sub.add_parser("data", help="build or inspect landscape bundles")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")

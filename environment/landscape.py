@@ -159,6 +159,11 @@ class Landscape:
 _CACHE: dict[Path, Landscape] = {}
 
 
+def clear_cache() -> None:
+    """Forget the landscapes loaded in this process (the next load reads the bundle again)."""
+    _CACHE.clear()
+
+
 def load_landscape(
     resolution_m: int = 1000, bundle_dir: str | Path | None = None, build_missing: bool = True
 ) -> Landscape:

@@ -1,0 +1,182 @@
+"""Benchmarks: the speed and memory targets of ruimte, measured, never asserted by unit tests.
+
+``ruimte bench`` runs the cases below on the shipped landscape and compares each measurement
+with its target. A case records the wall time of each phase of the year (the model's phase
+methods are timed from outside, so the model itself carries no timing code) and the peak
+resident memory of the process.
+
+The default case is the one the farmers issue sets a target for: a national 250 m run of
+``landbouw-natuur-all``, 2024-2050, under a minute for the whole model on a 2-core machine.
+
+Examples
+--------
+>>> [case.name for case in CASES]
+['landscape-250', 'national-250-landbouw-natuur-all', 'national-1000-baseline']
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Phase methods of :class:`abm.model.RegionModel`, in the order of the year.
+PHASES: tuple[str, ...] = (
+    "_review", "_apply_policy", "_manage_water", "_farmers_decide", "_clear_land_market",
+    "_grow_population", "_update_nitrogen", "_update_peat", "_collect_indicators",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark case.
+
+    Parameters
+    ----------
+    name : str
+        Identifier (``ruimte bench NAME``).
+    scenario : str
+        Library scenario (ignored by the landscape case).
+    resolution_m : int
+        Cell size.
+    start, end : int
+        Simulated years (inclusive).
+    target_s : float
+        Target wall time of the case (landscape load, or model set-up plus all years).
+    target_peak_mb : float
+        Target peak resident memory of the process after the case (MB).
+    region : tuple of str
+        Provinces (empty: the nation).
+    """
+
+    name: str
+    scenario: str
+    resolution_m: int
+    start: int
+    end: int
+    target_s: float
+    target_peak_mb: float
+    region: tuple[str, ...] = ()
+
+
+CASES: tuple[Case, ...] = (
+    Case("landscape-250", "baseline", 250, 2024, 2024, target_s=2.0, target_peak_mb=1500.0),
+    Case("national-250-landbouw-natuur-all", "landbouw-natuur-all", 250, 2024, 2050,
+         target_s=60.0, target_peak_mb=4000.0),
+    Case("national-1000-baseline", "baseline", 1000, 2024, 2050, target_s=15.0,
+         target_peak_mb=3000.0),
+)
+#: A small case to check that the benchmark machinery works (used by the tests).
+QUICK = Case("quick-1000-utrecht", "landbouw-natuur-all", 1000, 2024, 2026, target_s=30.0,
+             target_peak_mb=4000.0, region=("Utrecht",))
+
+
+@dataclass
+class Result:
+    """What one case measured."""
+
+    case: str
+    wall_s: float
+    setup_s: float
+    years_s: float
+    phase_s: dict[str, float]
+    peak_rss_mb: float
+    target_s: float
+    target_peak_mb: float
+    indicators: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.wall_s <= self.target_s and self.peak_rss_mb <= self.target_peak_mb
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (MB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024.0 / (1024.0 if sys.platform == "darwin" else 1.0)
+
+
+def _timed(method: Callable[..., Any], seconds: dict[str, float], name: str) -> Callable:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
+
+    return wrapper
+
+
+def run_case(case: Case) -> Result:
+    """Run one case and measure it (the landscape is loaded cold from disk)."""
+    from abm.model import RegionModel
+    from abm.scenario import load_scenario
+    from environment import landscape as landscape_module
+
+    landscape_module.clear_cache()
+    gc.collect()
+    began = time.perf_counter()
+    land = landscape_module.load_landscape(case.resolution_m)
+    loaded = time.perf_counter()
+    if case.name.startswith("landscape"):
+        return Result(case.name, loaded - began, loaded - began, 0.0, {}, peak_rss_mb(),
+                      case.target_s, case.target_peak_mb,
+                      {"land_cells": float(land["land_mask"].sum())})
+    scenario = load_scenario(case.scenario, resolution_m=case.resolution_m,
+                             start_year=case.start, end_year=case.end,
+                             region=list(case.region) or None)
+    phase: dict[str, float] = {}
+    began = time.perf_counter()
+    model = RegionModel(scenario, land)
+    set_up = time.perf_counter()
+    for name in PHASES:
+        setattr(model, name, _timed(getattr(model, name), phase, name.lstrip("_")))
+    model.run_until(case.end)
+    done = time.perf_counter()
+    last = model.indicators()
+    last = last[(last.year == case.end) & (last.level == ("nl" if not case.region else
+                                                          "provincie"))]
+    keep = ("farms_total", "nh3_emission_kt", "n2000_below_kdw_share", "peat_co2_mt")
+    values = {k: float(last[k].sum()) for k in keep if k in last}
+    return Result(case.name, done - began, set_up - began, done - set_up,
+                  {k: round(v, 3) for k, v in phase.items()}, peak_rss_mb(), case.target_s,
+                  case.target_peak_mb, values)
+
+
+def machine() -> dict[str, Any]:
+    """The machine a benchmark ran on."""
+    import os
+
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count()}
+
+
+def report(results: list[Result]) -> str:
+    """A plain-text table of results against targets."""
+    lines = [f"{'case':36s} {'wall s':>8s} {'target':>7s} {'set-up':>7s} {'peak MB':>8s} "
+             f"{'target':>7s}  met"]
+    for r in results:
+        lines.append(f"{r.case:36s} {r.wall_s:8.1f} {r.target_s:7.0f} {r.setup_s:7.1f} "
+                     f"{r.peak_rss_mb:8.0f} {r.target_peak_mb:7.0f}  "
+                     f"{'yes' if r.met else 'NO'}")
+        if r.phase_s:
+            slow = sorted(r.phase_s.items(), key=lambda kv: -kv[1])
+            lines.append("    phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in slow))
+    return "\n".join(lines)
+
+
+def write_json(results: list[Result], path: Path) -> None:
+    """Results with the machine and package version, as JSON."""
+    from abm import __version__
+
+    record = {"ruimte": __version__, "machine": machine(),
+              "results": [asdict(r) | {"met": r.met} for r in results]}
+    path.write_text(json.dumps(record, indent=2) + "\n")

@@ -1,0 +1,48 @@
+"""``ruimte bench``: the machinery that measures the speed and memory targets (never the targets
+themselves: timings are checked by the benchmark, not by unit tests)."""
+
+import json
+
+from abm.bench import CASES, PHASES, QUICK, Result, report
+from abm.cli import main
+from abm.model import RegionModel
+
+
+def test_every_phase_the_bench_times_is_a_method_of_the_model():
+    for name in PHASES:
+        assert callable(getattr(RegionModel, name)), name
+
+
+def test_the_farmers_issue_target_is_a_bench_case():
+    case = {c.name: c for c in CASES}["national-250-landbouw-natuur-all"]
+    assert (case.scenario, case.resolution_m, case.start, case.end) == (
+        "landbouw-natuur-all", 250, 2024, 2050)
+    assert case.target_s == 60.0 and not case.region
+
+
+def test_quick_bench_writes_results_for_every_phase(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--json", str(out)]) == 0
+    record = json.loads(out.read_text())
+    (result,) = record["results"]
+    assert result["case"] == QUICK.name and result["met"] is True
+    assert set(result["phase_s"]) == {p.lstrip("_") for p in PHASES}
+    assert result["years_s"] > 0 and result["peak_rss_mb"] > 0
+    assert sum(result["phase_s"].values()) <= result["years_s"] + 0.01
+    assert result["indicators"]["farms_total"] > 1000
+    assert record["machine"]["cpus"] >= 1
+    assert "quick-1000-utrecht" in capsys.readouterr().out
+
+
+def test_a_missed_target_fails_unless_told_not_to_check():
+    slow = Result("x", wall_s=61.0, setup_s=1.0, years_s=60.0, phase_s={}, peak_rss_mb=10.0,
+                  target_s=60.0, target_peak_mb=100.0)
+    assert not slow.met
+    assert "NO" in report([slow])
+    assert Result("y", 1.0, 0.5, 0.5, {}, 10.0, 60.0, 100.0).met
+
+
+def test_an_unknown_case_is_an_input_error(capsys):
+    assert main(["bench", "no-such-case"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-case" in err and "national-250-landbouw-natuur-all" in err
