@@ -142,8 +142,9 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_leaving)),
     Indicator("farm_income_meur", "million euro/yr", "Family farm income of the active farms "
               "(gross margin x income share; first version, assumptions in docs/farmers.md)",
-              farm_values=lambda m: income_keur(m.farms, m.groundwater_depth_cm,
-                                                m.salinity) / 1000.0),
+              farm_values=lambda m: income_keur(
+                  m.farms, m.groundwater_depth_cm, m.salinity,
+                  m.policy.cell_targets.get("crop_margin_factor")) / 1000.0),
     Indicator("buyout_eligible_farms", "holdings", "Farms offered a buy-out this year",
               farm_values=lambda m: m.buyouts.eligible),
     Indicator("buyout_applications", "holdings", "Farms that applied for a buy-out this year",
@@ -161,8 +162,10 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               "that the paying government's budget could not cover",
               farm_values=lambda m: m.payments_owed_meur),
     Indicator("budget_spent_meur", "million euro", "Government money spent this year: "
-              "buy-outs and payments (in the region of the farm) and land purchase (of the land)",
-              farm_values=lambda m: m.buyouts.paid_meur + m.payments_meur,
+              "buy-outs, payments and relocation subsidies (in the region of the farm) and land "
+              "purchase (of the land)",
+              farm_values=lambda m: m.buyouts.paid_meur + m.payments_meur
+              + m.relocations.paid_meur,
               cell_values=lambda m: m.land_purchase_meur),
     Indicator("farms_intensified", "holdings", "Farms that enlarged their herd this year",
               farm_values=lambda m: m.choices.count(opt.INTENSIFY)),
@@ -200,6 +203,40 @@ SHARE_INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+def _glass_in_clusters_ha(m: RegionModel) -> np.ndarray:
+    farms = m.farms
+    inside = m.greenhouse_clusters_now.ravel()[farms.farmstead_cell]
+    return farms.area_ha[:, LAND_USES.index("greenhouse")] * farms.active * inside
+
+
+def _solitary_greenhouses(m: RegionModel) -> np.ndarray:
+    farms = m.farms
+    return (farms.active & (farms.farm_type == GREENHOUSE)
+            & ~m.greenhouse_clusters_now.ravel()[farms.farmstead_cell])
+
+
+RELOCATION_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("farms_relocated", "holdings", "Farms that moved to the site of a farm that "
+              "stopped this year (greenhouses into heat clusters, livestock away from Natura "
+              "2000; counted at the new site)", farm_values=lambda m: m.relocations.moved),
+    Indicator("greenhouses_relocated", "holdings", "Greenhouse farms that moved into a heat "
+              "cluster this year (LN-15)",
+              farm_values=lambda m: m.relocations.moved & m.relocations.greenhouse),
+    Indicator("greenhouse_area_in_clusters_ha", "ha", "Glass of active farms whose farmstead "
+              "lies in a heat cluster (set-up clusters and LN-16's new ones)",
+              farm_values=_glass_in_clusters_ha),
+    Indicator("greenhouse_cluster_share", "1", "Share of the glass of active farms that lies "
+              "in heat clusters",
+              numerator=lambda m: _at_farmsteads(m, _glass_in_clusters_ha(m)),
+              denominator=lambda m: _at_farmsteads(
+                  m, m.farms.area_ha[:, LAND_USES.index("greenhouse")] * m.farms.active)),
+    Indicator("solitary_greenhouses", "holdings", "Active greenhouse farms outside every heat "
+              "cluster (LN-15 target: none by 2040)", farm_values=_solitary_greenhouses),
+    Indicator("relocation_meur", "million euro", "Relocation subsidies paid this year "
+              "(LN-15, LN-18)", farm_values=lambda m: m.relocations.paid_meur),
+)
+
+
 def _traded_ha(m: RegionModel) -> np.ndarray:
     farms = m.farms
     cells = farms.parcel_cell[m.traded_parcels]
@@ -207,9 +244,30 @@ def _traded_ha(m: RegionModel) -> np.ndarray:
                        minlength=m.landscape["land_mask"].size)
 
 
+def _farmland_ha(m: RegionModel) -> np.ndarray:
+    return np.maximum(_land_use_ha(AGRICULTURE)(m) - m.nature_gained_ha, 0.0)
+
+
 LAND_MARKET_INDICATORS: tuple[Indicator, ...] = (
     Indicator("land_traded_ha", "ha", "Farmland sold or leased to another farm this year",
               cell_values=_traded_ha),
+    Indicator("land_price_eur_ha", "euro/ha", "Farmland price of this year's market: for a "
+              "province its price (Kadaster 2023 level, then demand over supply; land with a "
+              "nature or extensive designation trades below it); for the nation and COROP "
+              "regions the mean of their provinces' prices weighted by farmland area",
+              numerator=lambda m: m.land_price_eur_ha[m.landscape["province_id"]]
+              * _farmland_ha(m),
+              denominator=_farmland_ha),
+    Indicator("land_bank_ha", "ha", "Farmland held by the provincial land banks at the end of "
+              "the year", cell_values=lambda m: m.land_bank.stock_ha.reshape(m.land_use.shape)),
+    Indicator("land_bank_bought_ha", "ha", "Farmland the land banks bought this year",
+              cell_values=lambda m: m.land_bank.bought_ha.reshape(m.land_use.shape)),
+    Indicator("land_bank_issued_ha", "ha", "Farmland the land banks let go this year (to "
+              "nature, or leased or swapped to farms)",
+              cell_values=lambda m: m.land_bank.issued_ha.reshape(m.land_use.shape)),
+    Indicator("grassland_converted_ha", "ha", "Grassland ploughed into arable or open-field "
+              "horticulture this year by the farms that took it over",
+              cell_values=lambda m: m.grassland_converted_ha),
 )
 
 
@@ -244,6 +302,53 @@ NITROGEN_INDICATORS: tuple[Indicator, ...] = (
               denominator=_sensitive_ha),
 )
 
+def _brook_buffer_ha(m: RegionModel) -> np.ndarray:
+    """Farmland in brook-valley buffers this year (WBS-32; ha per cell)."""
+    share = m.policy.cell_targets.get("beekdal_buffer_share")
+    if share is None:
+        return np.zeros(m.landscape.grid.shape)
+    return np.nan_to_num(share) * m.landscape.grid.cell_area_ha
+
+
+def _gbd_cell_ha(m: RegionModel) -> np.ndarray:
+    """Green-blue veining per cell: the farms' (on their farmstead cell) and the buffers'.
+    Computed once per collection (three indicators read it)."""
+    cached = m.__dict__.get("_gbd_cell_ha")
+    if cached is None or cached[0] != m.steps:
+        cached = m.__dict__["_gbd_cell_ha"] = (
+            m.steps, _at_farmsteads(m, m.farms.gbd_ha * m.farms.active) + _brook_buffer_ha(m))
+    return cached[1]
+
+
+def _agri_ha(m: RegionModel) -> np.ndarray:
+    return (m.land_use == AGRICULTURE) * m.landscape.grid.cell_area_ha - m.nature_gained_ha
+
+
+def _gbd_zone(m: RegionModel) -> np.ndarray:
+    """The aandachtsgebied of NPLG-GBD-10PCT, else of LN-13, else the default 1 km rule."""
+    for name in ("gbd_aandachtsgebied", "aandachtsgebied"):
+        if name in m.policy.zones:
+            return m.policy.zones[name]
+    from abm.policy.instruments.landbouw_natuur import aandachtsgebied
+
+    return aandachtsgebied(m, 1000.0)
+
+
+GBD_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("brook_buffer_ha", "ha", "Farmland in brook-valley buffer zones (WBS-32)",
+              cell_values=_brook_buffer_ha),
+    Indicator("gbd_ha", "ha", "Groenblauwe dooradering: farmland the farms took out of "
+              "production for it (NPLG-GBD-10PCT) plus brook-valley buffers (WBS-32)",
+              cell_values=_gbd_cell_ha),
+    Indicator("gbd_share", "1", "Groenblauwe dooradering as a share of the agricultural area "
+              "(NPLG target: 10% of the rural area in 2050)",
+              numerator=_gbd_cell_ha, denominator=_agri_ha),
+    Indicator("gbd_share_aandachtsgebied", "1", "Groenblauwe dooradering as a share of the "
+              "agricultural area of the aandachtsgebied (farms by farmstead; target 10% in 2030)",
+              numerator=lambda m: _gbd_cell_ha(m) * _gbd_zone(m),
+              denominator=lambda m: _agri_ha(m) * _gbd_zone(m)),
+)
+
 SALINITY_INDICATORS: tuple[Indicator, ...] = (
     Indicator("saline_area_ha", "ha", "Land with a salinity index of 0.2 or more",
               cell_values=lambda m: (m.salinity >= 0.2) * m.landscape.grid.cell_area_ha),
@@ -267,8 +372,10 @@ PEAT_INDICATORS: tuple[Indicator, ...] = (
               denominator=lambda m: m.peat_ha),
 )
 
-INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + LAND_MARKET_INDICATORS
-              + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS)
+INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
+              + LAND_MARKET_INDICATORS
+              + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
+              + RELOCATION_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

@@ -6,9 +6,11 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 2. policy apply: active instruments write the year's PolicyState
 3. water: waterschappen move groundwater toward the targets of instruments; salinisation
 4. farmers decide: generic rules, buy-out offers (agents.farmers.buyouts), economic options
-   (agents.farmers.options), then ageing, succession, retirement, exit (agents.farmers.decisions)
-5. markets clear: governments buy land for nature, neighbours take the rest of the land of
-   farms that stop (agents.farmers.land_market); housing follows with the cities issue
+   (agents.farmers.options), then ageing, succession, retirement, exit (agents.farmers.decisions),
+   then relocation onto the sites of farms that stop (agents.farmers.relocation)
+5. markets clear: land prices per province follow demand and supply; governments buy land for
+   nature, then the provincial land banks, and neighbours take the rest of the land of farms
+   that stop (agents.farmers.market_year); housing follows with the cities issue
 6. firms and households: here the provincial population trend until the agents arrive
 7. environment processes: NH3 emission -> deposition; peat oxidation -> CO2 and subsidence
 8. indicators for the year
@@ -26,18 +28,21 @@ from abm import __version__
 from abm.errors import InputError
 from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
 from abm.policy.catalogue import catalogue
+from abm.policy.instruments.glastuinbouw import GREENHOUSE_CLUSTER, n2000_distance_m
 from abm.policy.mechanisms import Instrument
 from abm.policy.registry import implemented
 from abm.policy.state import PolicyState
 from abm.regions import province_code
 from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
-from agents.farmers import base_census_year, create_farms
+from agents.farmers import base_census_year, create_farms, gbd
 from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.decisions import exit_group, structural_step
-from agents.farmers.land_market import buy_for_nature, reallocate
+from agents.farmers import land_prices, market_year
+from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
+from agents.farmers import relocation
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
@@ -108,6 +113,9 @@ class RegionModel(Model):
         self.farms, self.farms_unplaced_ha = create_farms(land, census_year, self._farm_rng)
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
+        self._gbd_rng = self.streams.generator("gbd")
+        #: Hectares of groenblauwe dooradering the farms took up this year (NPLG-GBD-10PCT).
+        self.gbd_added_ha = np.zeros(self.farms.n)
         self.choices = Choices.none(self.farms.n)
         self.payments_meur = np.zeros(self.farms.n)
         self.payments_owed_meur = np.zeros(self.farms.n)
@@ -115,6 +123,16 @@ class RegionModel(Model):
         self.traded_parcels = np.zeros(0, dtype=np.int64)
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = BuyoutRecord.empty(self.farms.n)
+        self._relocation_rng = self.streams.generator("relocation")
+        self.relocations = relocation.RelocationRecord.empty(self.farms.n)
+        #: Glass within the cluster radius of every cell (ha) and the heat clusters, at set-up.
+        self.greenhouse_glass_within_ha = relocation.glass_within_ha(
+            relocation.glass_per_cell(self.farms, land.grid.n_rows * land.grid.n_cols).reshape(
+                land.grid.shape), land.grid.cell_size_m, relocation.CLUSTER_RADIUS_M)
+        self.greenhouse_clusters = (self.greenhouse_glass_within_ha
+                                    >= relocation.CLUSTER_MIN_GLASS_HA)
+        #: This year's clusters: the set-up clusters plus LN-16's new ones.
+        self.greenhouse_clusters_now = self.greenhouse_clusters
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
         self._set_up_nitrogen(national, census_year)
@@ -127,6 +145,7 @@ class RegionModel(Model):
         self.peat_co2_coefficient = peat.calibrate_co2_coefficient(
             peat_area_ha(national), national["groundwater_depth_cm"].astype(np.float64))
         self._update_peat()
+        self._set_up_land_market()
 
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
@@ -249,30 +268,52 @@ class RegionModel(Model):
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = respond_to_offers(self.farms, self.policy.offers, self._buyout_rng,
                                          self.farm_n2000_contribution_mol)
+        factor = self.policy.cell_targets.get("crop_margin_factor")
         self.choices = choose(self.farms, self.groundwater_depth_cm,
                               self.policy.payments_eur_ha_yr,
                               self.policy.masks.get("no_intensification"),
-                              self.landscape["corop_id"], self._options_rng, self.salinity)
+                              self.landscape["corop_id"], self._options_rng, self.salinity,
+                              factor)
+        self.gbd_added_ha = gbd.take_up(
+            self.farms, self._gbd_rng.random(self.farms.n),
+            self.policy.cell_targets.get("gbd_target_share"),
+            self.policy.payments_eur_ha_yr.get("gbd"),
+            self.policy.cell_targets.get("beekdal_buffer_share"),
+            self.groundwater_depth_cm, self.salinity, factor)
         self.payments_meur, self.payments_owed_meur = settle_payments(
             self.farms, self.policy.payment_sources)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
+        self._relocate(year, stopped)
+
+    def _relocate(self, year: int, stopped: np.ndarray) -> None:
+        """Greenhouses into heat clusters (LN-15, LN-16), livestock away from Natura 2000
+        (LN-18), onto the sites of farms that stopped this year (agents.farmers.relocation)."""
+        zone = self.policy.zones.get(GREENHOUSE_CLUSTER)
+        self.greenhouse_clusters_now = (self.greenhouse_clusters if zone is None
+                                        else self.greenhouse_clusters | zone)
+        offers = [o for o in self.policy.offers if "relocation" in o]
+        livestock = any(o["relocation"] == "livestock" for o in offers)
+        distance = n2000_distance_m(self).ravel() if livestock else np.zeros(0)
+        self.relocations = relocation.relocate(
+            self.farms, offers, stopped, self.greenhouse_clusters_now, self._n2000_exposure,
+            distance, year, self._relocation_rng)
+        self.farms_leaving = np.union1d(self.farms_leaving,
+                                        np.flatnonzero(self.relocations.exited))
 
     def _clear_land_market(self) -> None:
-        """Governments buy land for nature first, then neighbours take the rest."""
-        purchases = [o for o in self.policy.offers if o.get("land_purchase")]
-        bought_ha, paid_meur = buy_for_nature(self.farms, self.farms_leaving, purchases,
-                                              self.nature_gained_ha.size)
-        self.nature_bought_ha = bought_ha.reshape(self.landscape.grid.shape)
-        self.land_purchase_meur = paid_meur.reshape(self.landscape.grid.shape)
-        self.nature_gained_ha += self.nature_bought_ha
-        self.traded_parcels = reallocate(self.farms, self.farms_leaving, self.landscape.grid,
-                                         self._market_rng)
+        """Prices per province follow last year's demand and supply; governments buy land for
+        nature first, then the land banks, then neighbours take the rest
+        (agents.farmers.market_year)."""
+        market_year.clear(self, self.year + 1)
 
     def _manage_water(self) -> None:
         """Waterschappen move groundwater toward this year's targets; the coast salinises under
         the scenario's driver."""
         target = self.policy.cell_targets.get("groundwater_depth_cm")
+        limit = self.policy.cell_targets.get("groundwater_depth_cm_extraction_limit")
+        if limit is not None:  # WBS-33: the shallower of the two where both are set
+            target = limit if target is None else np.fmin(target, limit)
         if target is not None:
             self.groundwater_depth_cm = peat.move_toward(self.groundwater_depth_cm, target)
         self.salinity = salinity.step(self.salinity, self._salt_exposure, self._salt_rise)
@@ -306,6 +347,23 @@ class RegionModel(Model):
             self._latest[row["region_code"]] = row
 
     # -- set-up ---------------------------------------------------------------------------
+
+    def _set_up_land_market(self) -> None:
+        """Land prices per province id (2023 level; index 0 unused), land bank, bid reference."""
+        land = self.landscape
+        #: Farmland price per province id of this year's market (euro/ha).
+        self.land_price_eur_ha = land_prices.start_prices_eur_ha(land.codes("province"))
+        self.land_price_base_eur_ha = self.land_price_eur_ha.copy()
+        self.land_price_cell_eur_ha = land_prices.cell_prices_eur_ha(
+            self.land_price_eur_ha, land["province_id"])
+        self.land_demand_ha: np.ndarray | None = None
+        self.land_supply_ha: np.ndarray | None = None
+        self.land_reference_keur_ha = market_year.reference_return_keur_ha(
+            self.farms, self.groundwater_depth_cm, self.salinity)
+        self.land_bank = LandBank.empty(land.grid.shape[0] * land.grid.shape[1])
+        self.grassland_converted_ha = np.zeros(land.grid.shape)
+        self._land_use_rng = self.streams.generator("land_use")
+        self.land_bid_scale = market_year.start_bid_scale(self)
 
     def _create_instruments(self) -> list[Instrument]:
         """One instrument object per scenario instrument and owning government in its scope.

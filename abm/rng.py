@@ -21,6 +21,9 @@ COMPONENTS: tuple[str, ...] = (
     "environment",
     "buyouts",
     "options",
+    "gbd",
+    "land_use",
+    "relocation",
 )
 
 

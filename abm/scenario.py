@@ -111,6 +111,11 @@ class Scenario(_Strict):
         None, **_allowed("a CSV file (path relative to the scenario file) with columns "
                          "natura2000 (area slug or name) and kdw_mol_ha_yr"),
     )
+    beekdal_file: str | None = Field(
+        None, **_allowed("a GeoPackage or GeoJSON file of brook lines (path relative to the "
+                         "scenario file); WBS-32 buffers them (default: a proxy from the "
+                         "elevation, environment/brooks.py)"),
+    )
     farm_census_year: int | None = Field(
         None, ge=2000, le=2025,
         **_allowed("a CBS census year 2000-2025 (default: the year before start_year)"),
@@ -121,11 +126,17 @@ class Scenario(_Strict):
 
     _source: str = PrivateAttr("<scenario>")
     _kdw_path: str | None = PrivateAttr(None)
+    _beekdal_path: str | None = PrivateAttr(None)
 
     @property
     def kdw_path(self) -> str | None:
         """The resolved KDW file, if the scenario names one."""
         return self._kdw_path
+
+    @property
+    def beekdal_path(self) -> str | None:
+        """The resolved brook-line file, if the scenario names one."""
+        return self._beekdal_path
 
     @property
     def source(self) -> str:
@@ -143,6 +154,8 @@ class Scenario(_Strict):
         digest = hashlib.sha256(text.encode())
         if self._kdw_path is not None:
             digest.update(Path(self._kdw_path).read_bytes())
+        if self._beekdal_path is not None:
+            digest.update(Path(self._beekdal_path).read_bytes())
         return digest.hexdigest()
 
 
@@ -265,6 +278,20 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
             raise InputError(source, "kdw_file", f"no such file {path}",
                              allowed="a CSV file with columns natura2000, kdw_mol_ha_yr")
         scenario._kdw_path = str(path)
+    if scenario.beekdal_file is not None:
+        from environment.brooks import FILE_ALLOWED
+
+        path = Path(scenario.beekdal_file)
+        if not path.is_absolute() and Path(source).is_file():
+            path = Path(source).parent / path
+        path = path.absolute()
+        if not path.is_file():
+            raise InputError(source, "beekdal_file", f"no such file {path}",
+                             allowed=FILE_ALLOWED)
+        if path.suffix.lower() not in (".gpkg", ".geojson", ".json"):
+            raise InputError(source, "beekdal_file", f"{path.name} is not a GeoPackage or "
+                             "GeoJSON file", allowed=FILE_ALLOWED)
+        scenario._beekdal_path = str(path)
     return scenario
 
 

@@ -102,9 +102,12 @@ class PolicyState:
         """Payment per cell for ``purpose`` (euro/ha/yr); writable."""
         return self._per_cell(self.payments_eur_ha_yr, purpose)
 
-    def pay(self, purpose: str, where: np.ndarray, rate_eur_ha_yr: float, payer: object) -> None:
-        """Offer ``rate_eur_ha_yr`` for ``purpose`` on ``where``, paid by ``payer``."""
-        self.payment(purpose)[where] += rate_eur_ha_yr
+    def pay(self, purpose: str, where: np.ndarray, rate_eur_ha_yr: float | np.ndarray,
+            payer: object) -> None:
+        """Offer ``rate_eur_ha_yr`` (a number, or one per cell in the grid's shape) for
+        ``purpose`` on ``where``, paid by ``payer``."""
+        rate = rate_eur_ha_yr[where] if isinstance(rate_eur_ha_yr, np.ndarray) else rate_eur_ha_yr
+        self.payment(purpose)[where] += rate
         self.payment_sources.append({"purpose": purpose, "where": where,
                                      "rate_eur_ha_yr": rate_eur_ha_yr, "payer": payer})
 

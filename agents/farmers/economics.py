@@ -52,9 +52,32 @@ def land_groundwater_cm(farms: FarmState, depth_cm: np.ndarray) -> np.ndarray:
     return land_mean(farms, depth_cm, GRASS_OPTIMUM_DEPTH_CM)
 
 
+#: Open-field land uses (all but greenhouses): where groenblauwe dooradering and drought act.
+OPEN_LAND = np.array([use != "greenhouse" for use in LAND_USES])
+
+
+def open_area_ha(farms: FarmState) -> np.ndarray:
+    """Open-field land per farm (arable, open-field horticulture, grassland; ha)."""
+    return farms.area_ha[:, OPEN_LAND].sum(axis=1)
+
+
+def gbd_factor(farms: FarmState) -> np.ndarray:
+    """Share of each farm's open land still in production (1 without groenblauwe dooradering)."""
+    open_ha = open_area_ha(farms)
+    return np.where(farms.gbd_ha > 0,
+                    1.0 - np.minimum(farms.gbd_ha / np.maximum(open_ha, 1e-12), 1.0), 1.0)
+
+
 def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray,
-                      salinity: np.ndarray | None = None) -> np.ndarray:
-    """Standard gross margin per farm (k euro/yr), with the wet-grassland and salinity losses."""
+                      salinity: np.ndarray | None = None,
+                      margin_factor: np.ndarray | None = None) -> np.ndarray:
+    """Standard gross margin per farm (k euro/yr), with the wet-grassland and salinity losses.
+
+    Land in groenblauwe dooradering (``farms.gbd_ha``) loses its margin pro rata: the margin of
+    the open-field crops and of the grazing livestock falls by the share of the open land in it.
+    ``margin_factor`` (per cell, 1 = none; NaN = none) multiplies the margin of the open-field
+    crops and grazing livestock on each farm's land (the drought loss of WBS-33).
+    """
     crops = farms.area_ha * MARGIN_KEUR_PER_HA
     wet = np.maximum(GRASS_OPTIMUM_DEPTH_CM - land_groundwater_cm(farms, depth_cm), 0.0)
     grass_factor = np.clip(1.0 - GRASS_LOSS_PER_CM * wet, 0.0, 1.0)
@@ -63,6 +86,13 @@ def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray,
         for use in ("arable", "horticulture_open"):
             crops[:, LAND_USES.index(use)] *= 1.0 - SALT_LOSS_CROPS * salt
         grass_factor = grass_factor * (1.0 - SALT_LOSS_GRASS * salt)
+    if margin_factor is not None or farms.gbd_ha.any():
+        land = gbd_factor(farms)
+        if margin_factor is not None:
+            land = land * land_mean(farms, np.nan_to_num(margin_factor, nan=1.0), 1.0)
+        for use in ("arable", "horticulture_open"):
+            crops[:, LAND_USES.index(use)] *= land
+        grass_factor = grass_factor * land
     crops[:, LAND_USES.index("grassland")] *= grass_factor
     animals = farms.animals * MARGIN_KEUR_PER_HEAD
     grazing = [LIVESTOCK.index(c) for c in ("dairy_cows", "other_cattle", "sheep", "goats")]
@@ -71,9 +101,10 @@ def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray,
 
 
 def income_keur(farms: FarmState, depth_cm: np.ndarray,
-                salinity: np.ndarray | None = None) -> np.ndarray:
+                salinity: np.ndarray | None = None,
+                margin_factor: np.ndarray | None = None) -> np.ndarray:
     """Family farm income per farm (k euro/yr)."""
-    return INCOME_SHARE * gross_margin_keur(farms, depth_cm, salinity)
+    return INCOME_SHARE * gross_margin_keur(farms, depth_cm, salinity, margin_factor)
 
 
 def capacity_value_keur(farms: FarmState) -> np.ndarray:

@@ -1,20 +1,28 @@
-"""The land market: land of farms that stop goes to farms nearby.
+"""The land market: land of farms that stop goes to governments, the land bank and farms nearby.
 
-Version 1 (structural change only; the provincial land bank, nature organisations, developers and
-prices follow with the instruments):
+Version 2 (``docs/land_market.md``; developers and nature organisations follow with the cities
+issue):
 
-- every parcel of a farm that exits is sold or leased to one of the :data:`CANDIDATES` active
-  farms whose farmsteads are nearest to it, drawn with weight ``exp(-distance / DECAY_M)`` times
-  :data:`OLD_WITHOUT_SUCCESSOR_WEIGHT` for heads of 60 or more without a successor (they rarely
-  expand);
-- the buyer's area grows by the parcel, split over uses as the seller's land was;
+- governments buy first, for nature (NPLG-LAND-PURCHASE) and for the provincial land bank
+  (:mod:`agents.farmers.land_bank`), in their priority order (the LN-09 ladder first when in
+  force) at a share of the regional price (:mod:`agents.farmers.land_prices`) while their
+  budgets last; bought parcels leave the farm arrays;
+- every other parcel of a farm that exits is sold or leased to one of the :data:`CANDIDATES`
+  active farms whose farmsteads are nearest to it, drawn with weight ``exp(-distance / DECAY_M)``
+  times the bidder's marginal return of land relative to the national mean
+  (:func:`agents.farmers.land_prices.bid_weight`) times :data:`OLD_WITHOUT_SUCCESSOR_WEIGHT` for
+  heads of 60 or more without a successor (they rarely expand);
+- the buyer's area grows by the parcel, split over uses as the seller's land was, except that an
+  arable or open-field horticulture buyer ploughs the parcel's grassland into its own crop with
+  probability :data:`PLOUGH_PROBABILITY` (times :data:`PEAT_PLOUGH_FACTOR` on peat), where no
+  rule (WBS-27) keeps the grassland;
 - production rights stay in their sector: the livestock of farms that stop goes to the farms of
   the same province that keep that class, in proportion to their herds (phosphate, pig and
   poultry rights are tradable; the national herds were about stable 2010-2020, CBS 80780ned).
   Only instruments (buy-outs, caps) take rights out of the sector.
 
-Land and livestock are conserved: every hectare and head a farm gives up, another takes (unless
-no farm of its province keeps that class).
+Land and livestock are conserved: every hectare and head a farm gives up, another takes (or a
+government, for nature or its land bank), unless no farm of its province keeps that class.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from abm.allocation import largest_remainder
-from agents.farmers.state import FarmState
+from agents.farmers.state import ARABLE, HORTICULTURE, LAND_USES, FarmState
 from environment.grid import Grid
 
 #: ASSUMPTION: distance decay of bids for land (m); explore 1,000-5,000.
@@ -32,6 +40,12 @@ DECAY_M = 2_000.0
 CANDIDATES = 16
 #: ASSUMPTION: relative bid of heads aged 60+ without successor; explore 0-0.5.
 OLD_WITHOUT_SUCCESSOR_WEIGHT = 0.2
+#: ASSUMPTION: probability that an arable or open-field horticulture farm ploughs the grassland
+#: of a parcel it takes over into its own crop; explore 0-0.6.
+PLOUGH_PROBABILITY = 0.3
+#: ASSUMPTION: factor on that probability on peat (wet, low bearing capacity, subsidence);
+#: explore 0-1.
+PEAT_PLOUGH_FACTOR = 0.5
 
 
 def cell_xy(cells: np.ndarray, grid: Grid) -> np.ndarray:
@@ -43,12 +57,16 @@ def cell_xy(cells: np.ndarray, grid: Grid) -> np.ndarray:
 
 
 def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
-                   n_cells: int) -> tuple[np.ndarray, np.ndarray]:
-    """Let governments buy, for nature, the land of ``leaving`` farms in their purchase areas.
+                   n_cells: int, cell_price_eur_ha: np.ndarray | None = None,
+                   rank: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Let governments buy the land of ``leaving`` farms in their purchase areas.
 
-    Each purchase (from a land-purchase instrument) names its cells (flat bool), a priority per
-    cell (lower first), a price (k euro/ha) and the paying government. Parcels are bought in
-    priority order while the payer's budget covers them; bought parcels leave the farm arrays.
+    Each purchase (from a land-purchase instrument, or the land bank) names its cells (flat
+    bool), a priority per cell (lower first), a price and the paying government, and may cap its
+    spending this year (``max_meur``). The price is ``price_share`` x ``cell_price_eur_ha`` (the
+    regional price of the cell) or, in older offers, a flat ``price_keur_ha``. Parcels are bought
+    in order of ``rank`` (an LN-09 ladder class per cell, lower first; none: all equal), then
+    priority, while the payer's budget covers them; bought parcels leave the farm arrays.
 
     Returns
     -------
@@ -60,17 +78,26 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
     for purchase in purchases:
         on_sale = np.flatnonzero(np.isin(farms.parcel_farm, leaving)
                                  & purchase["cells"][farms.parcel_cell])
-        order = on_sale[np.argsort(purchase["priority"][farms.parcel_cell[on_sale]],
-                                   kind="stable")]
+        cells = farms.parcel_cell[on_sale]
+        keys = [purchase["priority"][cells]]
+        if rank is not None:
+            keys.append(rank[cells])
+        order = on_sale[np.lexsort(keys)]
+        if "price_share" in purchase:
+            price_meur = purchase["price_share"] * cell_price_eur_ha[farms.parcel_cell[order]] / 1e6
+        else:
+            price_meur = np.full(order.size, purchase["price_keur_ha"] / 1000.0)
+        cost = farms.parcel_ha[order] * price_meur
         payer, bought = purchase["payer"], []
-        for p in order:
-            cost = farms.parcel_ha[p] * purchase["price_keur_ha"] / 1000.0
-            if cost > payer.budget_meur:
+        cap = purchase.get("max_meur", np.inf)
+        for p, c in zip(order.tolist(), cost.tolist(), strict=True):
+            if c > payer.budget_meur or c > cap:
                 continue
-            payer.spend(cost)
+            payer.spend(c)
+            cap -= c
             bought.append(p)
             ha_cells[farms.parcel_cell[p]] += farms.parcel_ha[p]
-            meur_cells[farms.parcel_cell[p]] += cost
+            meur_cells[farms.parcel_cell[p]] += c
         if bought:
             _remove_parcels(farms, np.asarray(bought, dtype=np.int64))
     return ha_cells, meur_cells
@@ -89,21 +116,36 @@ def _remove_parcels(farms: FarmState, parcels: np.ndarray) -> None:
 
 
 def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
-               rng: np.random.Generator) -> np.ndarray:
+               rng: np.random.Generator, bid_weight: np.ndarray | None = None,
+               plough_rng: np.random.Generator | None = None,
+               on_peat: np.ndarray | None = None,
+               keep_grassland: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Move the parcels (and rights) of ``leaving`` farms to bidding neighbours, in place.
+
+    Parameters
+    ----------
+    bid_weight : ndarray, optional
+        Relative bid of every farm (marginal return of land); all 1 when not given.
+    plough_rng : Generator, optional
+        Stream of the ploughing draws (one per traded parcel); no ploughing when not given.
+    on_peat, keep_grassland : ndarray of bool, optional
+        Per flat cell: peat; grassland that may not be ploughed (WBS-27).
 
     Returns
     -------
-    ndarray of int64
+    sold : ndarray of int64
         The traded parcels (indices into the parcel arrays) of this year.
+    ploughed_ha : ndarray of float64
+        Grassland ploughed into arable or horticulture per traded parcel (ha).
     """
+    none = np.zeros(0, dtype=np.int64), np.zeros(0)
     if leaving.size == 0:
-        return np.zeros(0, dtype=np.int64)
+        return none
     sold = np.flatnonzero(np.isin(farms.parcel_farm, leaving))
     bidders = np.flatnonzero(farms.active & (farms.farmstead_cell >= 0))
     if sold.size == 0 or bidders.size == 0:
         transfer_rights(farms, leaving)
-        return np.zeros(0, dtype=np.int64)
+        return none
     tree = cKDTree(cell_xy(farms.farmstead_cell[bidders], grid))
     k = min(CANDIDATES, bidders.size)
     dist, idx = tree.query(cell_xy(farms.parcel_cell[sold], grid), k=k)
@@ -111,6 +153,8 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     who = bidders[idx]
     keen = np.where((farms.age_yr[who] >= 60) & ~farms.successor[who],
                     OLD_WITHOUT_SUCCESSOR_WEIGHT, 1.0)
+    if bid_weight is not None:
+        keen = keen * bid_weight[who]
     weight = np.exp(-dist / DECAY_M) * keen + 1e-12
     cum = np.cumsum(weight, axis=1)
     pick = (cum < rng.random(sold.size)[:, None] * cum[:, -1:]).sum(axis=1)
@@ -119,12 +163,37 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     seller = farms.parcel_farm[sold]
     ha = farms.parcel_ha[sold]
     seller_total = np.maximum(farms.total_area_ha[seller], 1e-12)
-    use_share = farms.area_ha[seller] / seller_total[:, None]
-    np.add.at(farms.area_ha, buyer, use_share * ha[:, None])
+    gained = farms.area_ha[seller] / seller_total[:, None] * ha[:, None]
+    ploughed = np.zeros(sold.size)
+    if plough_rng is not None:
+        u = plough_rng.random(sold.size)
+        cells = farms.parcel_cell[sold]
+        p = plough_probability(farms.farm_type[buyer], on_peat[cells], keep_grassland[cells])
+        plough = u < p
+        grass, target = LAND_USES.index("grassland"), crop_of(farms.farm_type[buyer])
+        ploughed = np.where(plough, gained[:, grass], 0.0)
+        gained[:, grass] -= ploughed
+        gained[np.arange(sold.size), target] += ploughed
+    np.add.at(farms.area_ha, buyer, gained)
     farms.area_ha[leaving] = 0.0
     farms.parcel_farm[sold] = buyer
     transfer_rights(farms, leaving)
-    return sold
+    return sold, ploughed
+
+
+def plough_probability(buyer_type: np.ndarray, on_peat: np.ndarray,
+                       keep_grassland: np.ndarray) -> np.ndarray:
+    """Probability that the buyer ploughs a parcel's grassland (0 where WBS-27 keeps it)."""
+    crop_farm = np.isin(buyer_type, (ARABLE, HORTICULTURE))
+    p = np.where(crop_farm, PLOUGH_PROBABILITY, 0.0)
+    p = np.where(on_peat, p * PEAT_PLOUGH_FACTOR, p)
+    return np.where(keep_grassland, 0.0, p)
+
+
+def crop_of(buyer_type: np.ndarray) -> np.ndarray:
+    """The land use (index into LAND_USES) a buyer turns ploughed grassland into."""
+    return np.where(buyer_type == HORTICULTURE, LAND_USES.index("horticulture_open"),
+                    LAND_USES.index("arable"))
 
 
 def transfer_rights(farms: FarmState, leaving: np.ndarray) -> None:

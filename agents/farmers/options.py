@@ -101,7 +101,8 @@ class Choices:
 
 def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
                         no_intensification: np.ndarray | None,
-                        salinity: np.ndarray | None = None) -> np.ndarray:
+                        salinity: np.ndarray | None = None,
+                        margin_factor: np.ndarray | None = None) -> np.ndarray:
     """Change of family income per farm (k euro/yr) of each option, shape (farms, OPTIONS).
 
     Unavailable options are -inf: herd options without livestock, intensification where the
@@ -110,7 +111,7 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     """
     n = farms.n
     area = farms.total_area_ha
-    margin = gross_margin_keur(farms, depth_cm, salinity)
+    margin = gross_margin_keur(farms, depth_cm, salinity, margin_factor)
     herd_margin = farms.animals @ MARGIN_KEUR_PER_HEAD
     herd_value = farms.animals @ CAPACITY_VALUE_KEUR_PER_HEAD
     cell = farms.farmstead_cell
@@ -160,14 +161,15 @@ def neighbour_shares(farms: FarmState, corop_of_cell: np.ndarray) -> np.ndarray:
 
 def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
            no_intensification: np.ndarray | None, corop_of_cell: np.ndarray,
-           rng: np.random.Generator, salinity: np.ndarray | None = None) -> Choices:
+           rng: np.random.Generator, salinity: np.ndarray | None = None,
+           margin_factor: np.ndarray | None = None) -> Choices:
     """Choose and carry out one option per active farm, in place.
 
     Draws ``farms.n x len(OPTIONS)`` uniforms every year, whatever the choices.
     """
     u = rng.random((farms.n, len(OPTIONS)))
     utility = (income_changes_keur(farms, depth_cm, payment_eur_ha, no_intensification,
-                                   salinity)
+                                   salinity, margin_factor)
                / INCOME_SCALE_KEUR
                + ATTITUDE_WEIGHT * GREEN * (farms.attitude[:, None] - 0.5)
                + NEIGHBOUR_WEIGHT * neighbour_shares(farms, corop_of_cell))
@@ -188,12 +190,15 @@ def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
     return Choices(option)
 
 
-#: Which farms receive a payment of each purpose, and on what share of their land.
+#: Which farms receive a payment of each purpose, and on what share of their land (a number, or
+#: a function of the farms giving a share per farm).
 RECIPIENTS = {
     "organic": (lambda f: f.organic, 1.0),
     "nature_management": (lambda f: f.nature_management, NATURE_SHARE),
     "extensification": (lambda f: f.extensive, 1.0),
     "technology": (lambda f: f.low_emission, 1.0),
+    "gbd": (lambda f: f.gbd_ha > 0,
+            lambda f: f.gbd_ha / np.maximum(f.total_area_ha, 1e-12)),
 }
 
 
@@ -209,8 +214,14 @@ def settle_payments(farms: FarmState, sources: list[dict]) -> tuple[np.ndarray, 
         state, share = RECIPIENTS.get(source["purpose"], (None, 0.0))
         if state is None:
             continue
-        gets = farms.active & state(farms) & source["where"].ravel()[farms.farmstead_cell]
-        due = gets * farms.total_area_ha * share * source["rate_eur_ha_yr"] / 1e6
+        cell = farms.farmstead_cell
+        gets = farms.active & state(farms) & source["where"].ravel()[cell]
+        rate = source["rate_eur_ha_yr"]
+        if isinstance(rate, np.ndarray):  # a rate per cell
+            rate = rate.ravel()[cell]
+        if callable(share):
+            share = share(farms)
+        due = gets * farms.total_area_ha * share * rate / 1e6
         total = float(due.sum())
         if total <= 0:
             continue

@@ -57,6 +57,10 @@ class FarmState:
         Parcels: owning farm and flat cell index.
     parcel_ha : ndarray of float64
         Parcel area (ha).
+    gbd_ha : ndarray of float64
+        Land of the farm taken out of production for groenblauwe dooradering (field margins,
+        hedgerows, ditch banks, buffer strips; ha). Part of ``area_ha`` (the parcels stay with
+        the farm); zeros when not given.
     """
 
     province_id: np.ndarray
@@ -76,6 +80,11 @@ class FarmState:
     parcel_farm: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     parcel_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     parcel_ha: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
+    gbd_ha: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.gbd_ha is None:
+            self.gbd_ha = np.zeros(len(self.farm_type), np.float64)
 
     @property
     def n(self) -> int:

@@ -3,4 +3,9 @@
 Importing this package registers every implementation in :mod:`abm.policy.registry`.
 """
 
-from abm.policy.instruments import landbouw_natuur, stikstof, water_bodem  # noqa: F401
+from abm.policy.instruments import (  # noqa: F401
+    glastuinbouw,
+    landbouw_natuur,
+    stikstof,
+    water_bodem,
+)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from abm.policy.mechanisms import InstrumentParameters, Rule, Target, Zoning
+from abm.policy.mechanisms import InstrumentParameters, Ladder, Rule, Target, Zoning
 from abm.policy.registry import register
 from abm.policy.state import PolicyState
 from environment.layers import AGRICULTURE
@@ -21,9 +21,10 @@ AANDACHTSGEBIED = "aandachtsgebied"
 
 def aandachtsgebied(model: RegionModel, transition_zone_m: float) -> np.ndarray:
     """Agricultural priority area: agricultural peat, and farmland within ``transition_zone_m`` of
-    nitrogen-sensitive Natura 2000 (the overgangsgebieden). Brook-valley buffers and groundwater
-    protection areas belong to it too but are not in the open data here. Computed once per model
-    and width (the layers it reads do not change during a run)."""
+    nitrogen-sensitive Natura 2000 (the overgangsgebieden), and, when the run has WBS-32, the
+    cells of its brook-valley buffers. Groundwater protection areas belong to it too but are not
+    in the open data here. Computed once per model and width (the layers and buffers it reads do
+    not change during a run)."""
     from agents.farmers.placement import distance_to_m
 
     cache = model.__dict__.setdefault("_aandachtsgebied", {})
@@ -31,7 +32,28 @@ def aandachtsgebied(model: RegionModel, transition_zone_m: float) -> np.ndarray:
         near = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
         farmland = model.landscape["land_use"] == AGRICULTURE
         cache[transition_zone_m] = farmland & ((model.peat_ha > 0) | (near <= transition_zone_m))
-    return cache[transition_zone_m]
+    brooks = _brook_buffer_cells(model)
+    if brooks is None:
+        return cache[transition_zone_m]
+    key = ("with_brook_buffers", transition_zone_m)
+    if key not in cache:
+        cache[key] = cache[transition_zone_m] | brooks
+    return cache[key]
+
+
+def _brook_buffer_cells(model: RegionModel) -> np.ndarray | None:
+    """Union of the buffer cells of the run's WBS-32 instruments (None without any)."""
+    from abm.policy.instruments.water_bodem import BrookValleyBuffer
+
+    if "_brook_buffer_cells" not in model.__dict__:
+        buffers = [i for i in getattr(model, "instruments", ()) if isinstance(i, BrookValleyBuffer)]
+        if not buffers:
+            return None
+        zone = np.zeros(model.landscape.grid.shape, dtype=bool)
+        for inst in buffers:
+            zone |= inst.buffer_cells
+        model.__dict__["_brook_buffer_cells"] = zone
+    return model.__dict__["_brook_buffer_cells"]
 
 
 @register("LN-13")
@@ -141,3 +163,132 @@ class OrganicTarget(Target):
         self.receive_yearly_budget()
         policy.pay("organic", self.cells, self.parameters.payment_eur_ha * self.intensity,
                    self.owner)
+
+
+@register("LN-09")
+class FarmlandLadder(Ladder):
+    """Afwegingskader zorgvuldige omgang met landbouwgrond: land for other functions is sought
+    first on farmland with heavy challenges, then moderate, last on land with few challenges.
+
+    Source: 004_9972baf923c41044.txt:L1041-1069 (the framework and its steps; provinces divide
+    farmland into zware, matige and beperkte uitdagingen); 004_9972baf923c41044.txt:L1201-1204
+    (farmland in aandachtsgebieden leaves agriculture only after the framework is applied);
+    004_9972baf923c41044.txt:L1383-1384. The provinces' maps are not yet drawn; here
+    (ASSUMPTION) zware = agricultural peat, farmland within ``transition_zone_m`` of
+    N-sensitive Natura 2000, or saline land (index 0.2 or more); beperkte = clay and loess outside
+    those; matige = the rest (mostly sand). Land purchase for nature and the land bank buy in the
+    ladder's order (zware first). The first step (inbreiden, combineren) and the compensation of
+    knock-on effects concern developers, who come with the cities issue.
+    """
+
+    name = "farmland"
+    order = ("zware", "matige", "beperkte")
+    default_owner = "provincie"
+    default_scope_layer = "land_mask"
+
+    class Parameters(InstrumentParameters):
+        transition_zone_m: float = Field(
+            1000.0, ge=0.0, le=10000.0, description="Width of the overgangsgebied counted as "
+            "heavy challenges (ASSUMPTION, as LN-13; explore 250-3000 m)")
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        from agents.farmers.land_prices import CHALLENGE_CLASSES, SALINE_INDEX, challenge_class
+        from agents.farmers.placement import distance_to_m
+
+        super().apply(model, policy, year)
+        cache = model.__dict__.setdefault("_ladder_distance", {})
+        if "d" not in cache:
+            cache["d"] = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
+        soils = model.landscape.codes("soil")
+        soil = model.landscape["soil_id"]
+        clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
+        near = cache["d"] <= self.parameters.transition_zone_m
+        classes = challenge_class(model.peat_ha > 0, near, model.salinity >= SALINE_INDEX,
+                                  clay_or_loess)
+        for code, label in enumerate(CHALLENGE_CLASSES):
+            policy.zone(f"ladder_{label}")[self.cells & (classes == code)] = True
+
+
+#: Zone of the aandachtsgebied as NPLG-GBD-10PCT reads it (for the indicators).
+GBD_ZONE = "gbd_aandachtsgebied"
+
+
+@register("NPLG-GBD-10PCT")
+class GreenBlueVeiningTarget(Target):
+    """10% groenblauwe dooradering: in the aandachtsgebieden by 2030, in the rural area by 2050.
+
+    Source: 003_96b59ff8675cf4bb.txt:L448-449; 003_96b59ff8675cf4bb.txt:L481-484;
+    004_9972baf923c41044.txt:L1207-1210; 004_9972baf923c41044.txt:L1411-1413 ('geen hard
+    doel'). The province sets each farm a target share of its open land in green-blue veining
+    (field margins, hedgerows, ditch banks, buffer strips), rising linearly from 0 in the year
+    before the start to ``gbd_share`` in ``year_aandachtsgebieden`` inside the aandachtsgebied
+    (the LN-13 zone when the scenario has it, else the 1 km rule, with WBS-32 buffers) and in
+    ``year_rural_area`` elsewhere, and pays ``payment_eur_ha`` per hectare of it a year. Farms
+    take it up when paid (``agents.farmers.gbd``); brook-valley buffers count toward it. With
+    ``adaptive`` every review raises the payment by a quarter while the province is below either
+    path (and lowers it back toward the start when on track). Payment and budget are ASSUMPTIONS;
+    existing landscape elements are not in the data, so the veining starts at 0.
+    """
+
+    indicator = "gbd_share"
+    better = "higher"
+    default_owner = "provincie"
+    default_scope_layer = "land_mask"
+
+    class Parameters(InstrumentParameters):
+        gbd_share: float = Field(0.10, ge=0.0, le=1.0,
+                                 description="Target share of farmland (seed: 10%, 004:L1411)")
+        year_aandachtsgebieden: int = Field(
+            2030, ge=2000, le=2100, description="Year of the target in the aandachtsgebieden "
+            "(seed: 2030, 004:L1207-1210)")
+        year_rural_area: int = Field(
+            2050, ge=2000, le=2100, description="Year of the target in the rural area "
+            "(seed: 2050, 003:L448-449)")
+        payment_eur_ha: float = Field(
+            1500.0, ge=0.0, le=20000.0, description="Payment per ha of green-blue veining, "
+            "euro/ha/yr (ASSUMPTION; explore 500-2500)")
+        budget_meur_per_yr: float = Field(
+            20.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
+            "(ASSUMPTION); payments beyond the budget are owed but not paid")
+
+    #: Flat indices of the cells in scope inside and outside the aandachtsgebied.
+    _inside: np.ndarray | None = None
+    _outside: np.ndarray | None = None
+
+    def path(self, year: int, deadline: int) -> float:
+        """Target share in ``year`` on a straight line from 0 (year before the start) to
+        ``gbd_share`` in ``deadline``, constant after."""
+        span = max(deadline - self.start_year + 1, 1)
+        return self.parameters.gbd_share * min(1.0, max(year - self.start_year + 1, 0) / span)
+
+    def target_value(self, year: int) -> float:
+        return self.path(year, self.parameters.year_rural_area)
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        super().apply(model, policy, year)
+        p = self.parameters
+        if self._inside is None:  # the LN-13 zones and WBS-32 buffers do not change in a run
+            zone = model.__dict__.get("_gbd_zone")
+            if zone is None:
+                zone = model.__dict__["_gbd_zone"] = AandachtsgebiedExtensification._zone(model)
+            self._inside = np.flatnonzero(self.cells & zone)
+            self._outside = np.flatnonzero(self.cells & ~zone)
+        policy.zone(GBD_ZONE).ravel()[self._inside] = True
+        target = policy.cell_target("gbd_target_share").ravel()
+        target[self._inside] = self.path(year, p.year_aandachtsgebieden)
+        target[self._outside] = self.path(year, p.year_rural_area)
+        self.receive_yearly_budget()
+        policy.pay("gbd", self.cells, p.payment_eur_ha * self.intensity, self.owner)
+
+    def review(self, model: RegionModel, year: int) -> None:
+        if not self.adaptive:
+            return
+        rural = model.latest_indicator("gbd_share", self.owner)
+        zone = model.latest_indicator("gbd_share_aandachtsgebied", self.owner)
+        if rural is None:
+            return
+        missed = rural < self.path(year, self.parameters.year_rural_area)
+        if zone is not None and np.isfinite(zone):
+            missed |= zone < self.path(year, self.parameters.year_aandachtsgebieden)
+        self.intensity = self.intensity + self.step if missed else max(1.0,
+                                                                        self.intensity - self.step)

@@ -97,13 +97,21 @@ class GenericReduction(Rule):
 
 @register("NPLG-LAND-PURCHASE")
 class NatureLandPurchase(BuyoutOffer):
-    """Governments buy farmland for nature restoration and new nature as a land-market party.
+    """Governments buy farmland for nature restoration and new nature as a land-market party,
+    optionally through a provincial land bank (grondbank).
 
     Source: 003_96b59ff8675cf4bb.txt:L551-554; 003_96b59ff8675cf4bb.txt:L8547-8553;
     004_9972baf923c41044.txt:L4960-4969. The province buys the land that stopping farms put on
     the market within ``max_distance_m`` of nitrogen-sensitive Natura 2000 (the overgangsgebied;
-    nearest first) at ``price_share_of_value`` x the farmland value, while its budget lasts; the
-    land becomes nature. The seeds give no price or zone width (ASSUMPTIONS below).
+    nearest first, or by the LN-09 ladder first when in force) at ``price_share_of_value`` x the
+    regional price of the cell (``agents.farmers.land_prices``), while its budget lasts; the land
+    becomes nature. With ``land_bank`` the province also runs a land bank
+    (``agents.farmers.land_bank``): after the purchase for nature it buys, at the same price
+    share and at most ``bank_budget_meur_per_yr`` a year, land of stopping farms in the
+    aandachtsgebied (the LN-13 zone, else its default), holds it ``bank_hold_yr`` years and then
+    gives it to nature inside the purchase zone and to extensive or organic farms (lease,
+    kavelruil) elsewhere. The seeds give no price, zone width or land-bank rules (ASSUMPTIONS
+    below); the catalogue has no separate grondbank instrument, so it is a parameter here.
     """
 
     default_owner = "provincie"
@@ -114,27 +122,44 @@ class NatureLandPurchase(BuyoutOffer):
             1000.0, ge=0.0, le=20000.0, description="Width of the purchase zone around "
             "N-sensitive Natura 2000 (ASSUMPTION; explore 250-3000 m)")
         price_share_of_value: float = Field(
-            1.0, ge=0.5, le=3.0, description="Price as a share of the farmland value "
-            "(ASSUMPTION; explore 1.0-1.5)")
+            1.0, ge=0.5, le=3.0, description="Price as a share of the regional farmland price "
+            "of the cell (ASSUMPTION; explore 1.0-1.5)")
         budget_meur_per_yr: float = Field(
             20.0, ge=0.0, le=5000.0, description="Budget per province per year, million euro "
             "(ASSUMPTION; from the Transitiefonds, 003:L542-546)")
+        land_bank: bool = Field(
+            False, description="Run a provincial land bank (grondbank) in the aandachtsgebied "
+            "(ASSUMPTION: design in docs/land_market.md)")
+        bank_budget_meur_per_yr: float = Field(
+            10.0, ge=0.0, le=5000.0, description="Most the land bank spends a year per "
+            "province, million euro, from the province's budget (ASSUMPTION; explore 0-50)")
+        bank_hold_yr: int = Field(
+            3, ge=1, le=30, description="Years the land bank holds land before it lets it go "
+            "(ASSUMPTION; explore 1-10)")
 
     _zone: tuple[np.ndarray, np.ndarray] | None = None
 
     def offer(self, model: RegionModel, year: int) -> dict[str, Any]:
-        from agents.farmers.economics import LAND_VALUE_KEUR_HA
         from agents.farmers.placement import distance_to_m
 
         self.receive_yearly_budget()
+        p = self.parameters
         if self._zone is None:
             distance = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
-            cells = self.cells & (distance <= self.parameters.max_distance_m)
+            cells = self.cells & (distance <= p.max_distance_m)
             self._zone = (cells.ravel(), distance.ravel())
         cells, distance = self._zone
-        return {"land_purchase": True, "cells": cells, "priority": distance,
-                "price_keur_ha": self.parameters.price_share_of_value * LAND_VALUE_KEUR_HA,
-                "payer": self.owner}
+        out = {"land_purchase": True, "cells": cells, "priority": distance,
+               "price_share": p.price_share_of_value, "payer": self.owner, "bank": None}
+        if p.land_bank:
+            from abm.policy.instruments.landbouw_natuur import AandachtsgebiedExtensification
+
+            zone = (self.cells & AandachtsgebiedExtensification._zone(model)).ravel()
+            out["bank"] = {"cells": zone, "priority": distance, "payer": self.owner,
+                           "price_share": p.price_share_of_value,
+                           "max_meur": p.bank_budget_meur_per_yr, "hold_yr": p.bank_hold_yr,
+                           "nature_zone": cells}
+        return out
 
 
 @register("NPLG-TRANSITIEFONDS")
