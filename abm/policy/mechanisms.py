@@ -22,7 +22,7 @@ from abm.policy.state import PolicyState
 
 if TYPE_CHECKING:
     from abm.model import RegionModel
-    from agents.government import Government
+    from agents.government import Account, Government
 
 
 class InstrumentParameters(BaseModel):
@@ -91,9 +91,14 @@ class Instrument:
         """Settle what the owners of one scenario instrument share (a national quota split
         over provinces, say), once, after all of them are created. Default: nothing."""
 
+    @property
+    def account(self) -> Account:
+        """The owner's account for this instrument: the payer named in offers and payments."""
+        return self.owner.account(self.id)
+
     def receive_yearly_budget(self) -> None:
-        """Give the owner this year's ``budget_meur_per_yr`` (instruments that have one)."""
-        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id)
+        """Give the owner this year's ``budget_meur_per_yr``, earmarked for this instrument."""
+        self.owner.receive(self.parameters.budget_meur_per_yr, source=self.id, earmarked=True)
 
     def active(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
@@ -220,7 +225,7 @@ class Subsidy(_PerCellMoney):
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         policy.pay(self.purpose, self.cells, self.rate_eur_ha_yr(year) * self.intensity,
-                   self.owner)
+                   self.account)
 
 
 class Levy(_PerCellMoney):

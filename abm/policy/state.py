@@ -105,7 +105,8 @@ class PolicyState:
     def pay(self, purpose: str, where: np.ndarray, rate_eur_ha_yr: float | np.ndarray,
             payer: object) -> None:
         """Offer ``rate_eur_ha_yr`` (a number, or one per cell in the grid's shape) for
-        ``purpose`` on ``where``, paid by ``payer``."""
+        ``purpose`` on ``where``, paid by ``payer`` (an instrument's
+        :class:`~agents.government.Account`)."""
         rate = rate_eur_ha_yr[where] if isinstance(rate_eur_ha_yr, np.ndarray) else rate_eur_ha_yr
         self.payment(purpose)[where] += rate
         self.payment_sources.append({"purpose": purpose, "where": where,

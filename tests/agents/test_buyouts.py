@@ -10,8 +10,11 @@ from agents.government import Government
 class _Payer:
     def __init__(self, budget):
         self.budget_meur, self.spent_meur = budget, 0.0
+        self.earmarked_meur = {}
 
     spend = Government.spend
+    available_meur = Government.available_meur
+    general_meur = Government.general_meur
 
 
 def test_better_offers_and_older_heads_accept_more(nl1000):

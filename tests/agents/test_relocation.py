@@ -19,8 +19,11 @@ GLASS = LAND_USES.index("greenhouse")
 class _Payer:
     def __init__(self, budget):
         self.budget_meur, self.spent_meur = budget, 0.0
+        self.earmarked_meur = {}
 
     spend = Government.spend
+    available_meur = Government.available_meur
+    general_meur = Government.general_meur
 
 
 def _toml(tmp_path, name, instruments, region, start=2024, end=2026):

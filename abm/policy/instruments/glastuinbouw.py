@@ -166,7 +166,7 @@ class GreenhouseClimateNeutral(Target):
             "instrument": self.id, "owner": self.owner.code, "relocation": "greenhouse",
             "cells": self.cells.ravel(), "heat_share": p.heat_cost_share * done,
             "subsidy_keur_ha": p.subsidy_keur_ha * self.intensity,
-            "deadline_year": p.climate_neutral_year, "payer": self.owner})
+            "deadline_year": p.climate_neutral_year, "payer": self.account})
 
 
 @register("LN-18")
@@ -230,4 +230,4 @@ class LivestockRelocation(Rule):
             "instrument": self.id, "owner": self.owner.code, "relocation": "livestock",
             "candidates": candidates, "subsidy_share": p.subsidy_share_of_value,
             "min_site_distance_m": p.min_site_distance_m,
-            "contribution_mol": model.farm_n2000_contribution_mol, "payer": self.owner})
+            "contribution_mol": model.farm_n2000_contribution_mol, "payer": self.account})

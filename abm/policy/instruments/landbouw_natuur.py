@@ -113,8 +113,9 @@ class AandachtsgebiedExtensification(Rule):
         super().apply(model, policy, year)
         where = self.cells & self._zone(model)
         self.receive_yearly_budget()
-        policy.pay("extensification", where, self.parameters.payment_eur_ha, self.owner)
-        policy.pay("nature_management", where, self.parameters.nature_payment_eur_ha, self.owner)
+        policy.pay("extensification", where, self.parameters.payment_eur_ha, self.account)
+        policy.pay("nature_management", where, self.parameters.nature_payment_eur_ha,
+                   self.account)
 
     @staticmethod
     def _zone(model: RegionModel) -> np.ndarray:
@@ -162,7 +163,7 @@ class OrganicTarget(Target):
         super().apply(model, policy, year)
         self.receive_yearly_budget()
         policy.pay("organic", self.cells, self.parameters.payment_eur_ha * self.intensity,
-                   self.owner)
+                   self.account)
 
 
 @register("LN-09")
@@ -278,7 +279,7 @@ class GreenBlueVeiningTarget(Target):
         target[self._inside] = self.path(year, p.year_aandachtsgebieden)
         target[self._outside] = self.path(year, p.year_rural_area)
         self.receive_yearly_budget()
-        policy.pay("gbd", self.cells, p.payment_eur_ha * self.intensity, self.owner)
+        policy.pay("gbd", self.cells, p.payment_eur_ha * self.intensity, self.account)
 
     def review(self, model: RegionModel, year: int) -> None:
         if not self.adaptive:

@@ -62,7 +62,7 @@ class FarmBuyout(BuyoutOffer):
         eligible = farms.active & sector & inside & (
             model.farm_n2000_contribution_mol >= p.min_contribution_mol_yr)
         return {"eligible": np.flatnonzero(eligible), "offer_share": p.offer_share_of_value,
-                "withdrawal_share": p.withdrawal_share, "payer": self.owner}
+                "withdrawal_share": p.withdrawal_share, "payer": self.account}
 
 
 @register("NPLG-GENERIC-12PCT")
@@ -150,12 +150,12 @@ class NatureLandPurchase(BuyoutOffer):
             self._zone = (cells.ravel(), distance.ravel())
         cells, distance = self._zone
         out = {"land_purchase": True, "cells": cells, "priority": distance,
-               "price_share": p.price_share_of_value, "payer": self.owner, "bank": None}
+               "price_share": p.price_share_of_value, "payer": self.account, "bank": None}
         if p.land_bank:
             from abm.policy.instruments.landbouw_natuur import AandachtsgebiedExtensification
 
             zone = (self.cells & AandachtsgebiedExtensification._zone(model)).ravel()
-            out["bank"] = {"cells": zone, "priority": distance, "payer": self.owner,
+            out["bank"] = {"cells": zone, "priority": distance, "payer": self.account,
                            "price_share": p.price_share_of_value,
                            "max_meur": p.bank_budget_meur_per_yr, "hold_yr": p.bank_hold_yr,
                            "nature_zone": cells}

@@ -262,7 +262,7 @@ class BrookValleyBuffer(Zoning):
         if self.parameters.no_intensification:
             policy.mask("no_intensification").ravel()[idx] = True
         self.receive_yearly_budget()
-        policy.pay("extensification", self._cells, self._rate, self.owner)
+        policy.pay("extensification", self._cells, self._rate, self.account)
 
 
 @register("WBS-33")
