@@ -140,6 +140,9 @@ FARM_INDICATORS: tuple[Indicator, ...] = (
               farm_values=_farm_area("grassland")),
     Indicator("farms_exited", "holdings", "Holdings that stopped this year",
               farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_leaving)),
+    Indicator("farms_left_census", "holdings", "Holdings that the census stopped counting at "
+              "its 2016 definition break (only in runs that start before 2016; not exits)",
+              farm_values=lambda m: np.isin(np.arange(m.farms.n), m.farms_left_census)),
     Indicator("farm_income_meur", "million euro/yr", "Family farm income of the active farms "
               "(gross margin x income share; first version, assumptions in docs/farmers.md)",
               farm_values=lambda m: income_keur(

@@ -35,14 +35,15 @@ from abm.policy.state import PolicyState
 from abm.regions import province_code
 from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
-from agents.farmers import base_census_year, create_farms, gbd
+from agents.farmers import (
+    base_census_year, create_farms, gbd, land_prices, market_year, relocation)
 from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
+from agents.farmers.census_break import crosses_break, leave_census, leaving_census
 from agents.farmers.decisions import exit_group, structural_step
-from agents.farmers import land_prices, market_year
+from agents.farmers.economics import gross_margin_keur
 from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
-from agents.farmers import relocation
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
@@ -120,6 +121,8 @@ class RegionModel(Model):
         self.payments_meur = np.zeros(self.farms.n)
         self.payments_owed_meur = np.zeros(self.farms.n)
         self.farms_leaving = np.zeros(0, dtype=np.int64)
+        #: Farms that the 2016 census definition stopped counting (runs from before 2016).
+        self.farms_left_census = np.zeros(0, dtype=np.int64)
         self.traded_parcels = np.zeros(0, dtype=np.int64)
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = BuyoutRecord.empty(self.farms.n)
@@ -282,6 +285,12 @@ class RegionModel(Model):
             self.groundwater_depth_cm, self.salinity, factor)
         self.payments_meur, self.payments_owed_meur = settle_payments(
             self.farms, self.policy.payment_sources)
+        self.farms_left_census = np.zeros(0, dtype=np.int64)
+        if crosses_break(self.start_year, year):  # hindcasts across the census break of 2016
+            size = gross_margin_keur(self.farms, self.groundwater_depth_cm, self.salinity)
+            self.farms_left_census = leaving_census(self.farms, size,
+                                                    self.landscape.codes("province"))
+            leave_census(self.farms, self.farms_left_census)
         stopped = structural_step(self.farms, year, self._farm_rng)
         self.farms_leaving = np.union1d(stopped, np.flatnonzero(self.buyouts.signed))
         self._relocate(year, stopped)

@@ -99,11 +99,11 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
             ha_cells[farms.parcel_cell[p]] += farms.parcel_ha[p]
             meur_cells[farms.parcel_cell[p]] += c
         if bought:
-            _remove_parcels(farms, np.asarray(bought, dtype=np.int64))
+            remove_parcels(farms, np.asarray(bought, dtype=np.int64))
     return ha_cells, meur_cells
 
 
-def _remove_parcels(farms: FarmState, parcels: np.ndarray) -> None:
+def remove_parcels(farms: FarmState, parcels: np.ndarray) -> None:
     """Take parcels out of farming: off the farm arrays and off their farms' areas."""
     owners = farms.parcel_farm[parcels]
     share = farms.parcel_ha[parcels] / np.maximum(farms.total_area_ha[owners], 1e-12)

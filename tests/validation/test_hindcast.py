@@ -93,3 +93,36 @@ def test_herds_stay_near_the_base_year_without_instruments(hindcast):
     assert nl.dairy_cows.iloc[-1] == pytest.approx(c.dairy_cows, rel=0.02)
     assert nl.pigs.iloc[-1] == pytest.approx(c.pigs, rel=0.02)
     assert nl.dairy_cows.iloc[-1] <= c.dairy_cows and nl.pigs.iloc[-1] <= c.pigs
+
+
+@pytest.fixture(scope="module")
+def across_break():
+    model = RegionModel.from_scenario("baseline", resolution=1000, start=2010, end=2023)
+    model.run_until(2023)
+    return model, model.indicators()
+
+
+def test_one_run_across_the_2016_definition_break_follows_the_census(across_break):
+    """`ruimte run baseline --start 2010 --end 2023`: at 2016 the smallest holdings leave the
+    census (not exits), and the run follows the census on both sides. Band: 4% every year (the
+    2016-on multipliers were fitted from the 2016 census, not from the run's own population)."""
+    from agents.farmers.census_break import definitional_share
+
+    _, frame = across_break
+    nl = frame[frame.level == "nl"].set_index("year")
+    table = census_table()
+    observed = table[table.region_code == "NL01"].set_index("year").farms
+    for year, simulated in nl.farms_total.items():
+        assert simulated == pytest.approx(observed[year], rel=0.04), year
+    left = nl.farms_left_census
+    assert (left.drop(2016) == 0).all()
+    prov = frame[(frame.level == "provincie") & (frame.year == 2016)].set_index("region_code")
+    before = frame[(frame.level == "provincie") & (frame.year == 2015)].set_index("region_code")
+    for code, row in prov.iterrows():
+        share = definitional_share(code)
+        assert row.farms_left_census == pytest.approx(share * before.farms_total[code], abs=2)
+    # the land of the holdings that left leaves the census area, not the map
+    used = nl[["arable_area_ha", "horticulture_open_area_ha", "greenhouse_area_ha",
+               "grassland_area_ha"]].sum(axis=1)
+    assert used[2016] < used[2015] and used[2016] == pytest.approx(used[2015], rel=0.05)
+    assert nl.agri_area_ha[2016] == pytest.approx(nl.agri_area_ha[2015])
