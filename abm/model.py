@@ -19,16 +19,18 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from mesa import Model
 
 from abm import __version__
+from abm import parameters as model_parameters
 from abm.errors import InputError
 from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
 from abm.policy.catalogue import catalogue
-from abm.policy.instruments.glastuinbouw import GREENHOUSE_CLUSTER, n2000_distance_m
+from abm.policy.instruments.glastuinbouw import GREENHOUSE_CLUSTER
 from abm.policy.mechanisms import Instrument
 from abm.policy.registry import implemented
 from abm.policy.state import PolicyState
@@ -83,6 +85,10 @@ class RegionModel(Model):
     """
 
     def __init__(self, scenario: Scenario, landscape: Landscape | None = None) -> None:
+        with model_parameters.applied(scenario.parameters):  # the scenario's [parameters]
+            self._set_up(scenario, landscape)
+
+    def _set_up(self, scenario: Scenario, landscape: Landscape | None) -> None:
         self.streams = RunStreams(scenario.seed)
         super().__init__(rng=self.streams.generator("mesa"))
         self.scenario_spec = scenario
@@ -107,6 +113,10 @@ class RegionModel(Model):
         self.nature_bought_ha = np.zeros(land.grid.shape)
         self.land_purchase_meur = np.zeros(land.grid.shape)
         self.national_agri_cells = int((national["land_use"] == AGRICULTURE).sum())
+        #: The national landscape: fields that reach across the region's border are computed on
+        #: it and cut to the region (:meth:`national_context`).
+        self.national = national
+        self._context: dict[object, np.ndarray] = {}
 
         census_year = scenario.farm_census_year or base_census_year(self.start_year)
         self._farm_rng = self.streams.generator("farmers")
@@ -128,17 +138,10 @@ class RegionModel(Model):
         self.buyouts = BuyoutRecord.empty(self.farms.n)
         self._relocation_rng = self.streams.generator("relocation")
         self.relocations = relocation.RelocationRecord.empty(self.farms.n)
-        #: Glass within the cluster radius of every cell (ha) and the heat clusters, at set-up.
-        self.greenhouse_glass_within_ha = relocation.glass_within_ha(
-            relocation.glass_per_cell(self.farms, land.grid.n_rows * land.grid.n_cols).reshape(
-                land.grid.shape), land.grid.cell_size_m, relocation.CLUSTER_RADIUS_M)
-        self.greenhouse_clusters = (self.greenhouse_glass_within_ha
-                                    >= relocation.CLUSTER_MIN_GLASS_HA)
-        #: This year's clusters: the set-up clusters plus LN-16's new ones.
-        self.greenhouse_clusters_now = self.greenhouse_clusters
         self.farmers = [Farmer(self, i) for i in range(self.farms.n)]
 
         self._set_up_nitrogen(national, census_year)
+        self._set_up_heat_clusters()
         self.groundwater_depth_cm = land["groundwater_depth_cm"].astype(np.float64)
         self.salinity = np.zeros(land.grid.shape)
         self._salt_exposure = land.cut(salinity.exposure(national))
@@ -183,6 +186,11 @@ class RegionModel(Model):
     # -- the year -------------------------------------------------------------------------
 
     def step(self) -> None:
+        """Simulate one year under the scenario's [parameters] (abm.parameters.applied)."""
+        with model_parameters.applied(self.scenario_spec.parameters):
+            self._year()
+
+    def _year(self) -> None:
         """Simulate one year: the phases of the module docstring, in order."""
         year = self.year + 1
         if (year - self.start_year) % self.scenario_spec.review_interval_yr == 0:
@@ -252,6 +260,8 @@ class RegionModel(Model):
             farms, _ = create_farms(national, census_year, self.streams.generator("environment"))
             sensitive = national["natura2000_n_sensitive"] & national["land_mask"]
             outside = ~np.isin(farms.province_id, np.unique(land["province_id"][land["land_mask"]]))
+        #: The national farms and which of them lie outside the region (regional runs only).
+        self._context_farms = None if land.window is None else (farms, outside)
         #: Share of a kg NH3 emitted on each cell that deposits on N-sensitive Natura 2000 land.
         self._n2000_exposure = land.cut(kernel.deposited_kg(sensitive.astype(np.float64))).ravel()
         kg = nitrogen.farm_emission_kg(farms.animals, farms.emission_factor, farms.active)
@@ -261,6 +271,27 @@ class RegionModel(Model):
         inflow = nitrogen.emission_grid_kg(kg * outside, farms.farmstead_cell, kernel.grid.shape)
         self.inflow_deposition_mol_ha_yr = land.cut(kernel.deposition_mol_ha_yr(inflow))
         self._update_nitrogen()
+
+    def _set_up_heat_clusters(self) -> None:
+        """Glass within the cluster radius of every cell and the heat clusters, at set-up
+        (agents.farmers.relocation). A regional run counts the glass of the national farms
+        across its border too, as it counts their deposition."""
+        grid = self.landscape.grid
+        radius = relocation.CLUSTER_RADIUS_M
+        own = relocation.glass_per_cell(self.farms, grid.n_rows * grid.n_cols)
+        within = relocation.glass_within_ha(own.reshape(grid.shape), grid.cell_size_m, radius)
+        if self._context_farms is not None:
+            farms, outside = self._context_farms
+            nat = self.national.grid
+            glass = np.bincount(farms.farmstead_cell, minlength=nat.n_rows * nat.n_cols,
+                                weights=farms.area_ha[:, relocation.GLASS] * outside)
+            within = within + self.landscape.cut(relocation.glass_within_ha(
+                glass.reshape(nat.shape), nat.cell_size_m, radius))
+        #: Glass within the cluster radius of every cell (ha) and the heat clusters, at set-up.
+        self.greenhouse_glass_within_ha = within
+        self.greenhouse_clusters = within >= relocation.CLUSTER_MIN_GLASS_HA
+        #: This year's clusters: the set-up clusters plus LN-16's new ones.
+        self.greenhouse_clusters_now = self.greenhouse_clusters
 
     def _farmers_decide(self, year: int) -> None:
         """Generic rules, buy-out offers, economic options, then ageing, succession and exit."""
@@ -303,7 +334,7 @@ class RegionModel(Model):
                                         else self.greenhouse_clusters | zone)
         offers = [o for o in self.policy.offers if "relocation" in o]
         livestock = any(o["relocation"] == "livestock" for o in offers)
-        distance = n2000_distance_m(self).ravel() if livestock else np.zeros(0)
+        distance = self.distance_to_natura2000_m().ravel() if livestock else np.zeros(0)
         self.relocations = relocation.relocate(
             self.farms, offers, stopped, self.greenhouse_clusters_now, self._n2000_exposure,
             distance, year, self._relocation_rng)
@@ -355,6 +386,31 @@ class RegionModel(Model):
         for row in self._table.collect(self, keys):
             self._latest[row["region_code"]] = row
 
+    # -- national context -----------------------------------------------------------------
+
+    def national_context(self, key: object,
+                         compute: Callable[[Landscape], np.ndarray]) -> np.ndarray:
+        """``compute(national landscape)`` cut to the run's region, computed once per run.
+
+        For fields that depend on what lies across the region's border (distances to Natura
+        2000, neighbourhood means), so that a province reads the same in a regional run as in
+        the national run.
+        """
+        if key not in self._context:
+            self._context[key] = self.landscape.cut(compute(self.national))
+        return self._context[key]
+
+    def distance_to_natura2000_m(self, sensitive_only: bool = True) -> np.ndarray:
+        """Distance from every cell to the nearest land cell of Natura 2000 (m, grid shape), of
+        nitrogen-sensitive areas only by default, measured across the region's border."""
+        from agents.farmers.placement import distance_to_m
+
+        def compute(nl: Landscape) -> np.ndarray:
+            areas = nl["natura2000_n_sensitive"] if sensitive_only else nl["natura2000_id"] > 0
+            return distance_to_m(areas & nl["land_mask"], nl.grid.cell_size_m)
+
+        return self.national_context(("natura2000_distance_m", sensitive_only), compute)
+
     # -- set-up ---------------------------------------------------------------------------
 
     def _set_up_land_market(self) -> None:
@@ -368,7 +424,7 @@ class RegionModel(Model):
         self.land_demand_ha: np.ndarray | None = None
         self.land_supply_ha: np.ndarray | None = None
         self.land_reference_keur_ha = market_year.reference_return_keur_ha(
-            self.farms, self.groundwater_depth_cm, self.salinity)
+            self.farms, self.groundwater_depth_cm, self.salinity, self.land_price_eur_ha.size)
         self.land_bank = LandBank.empty(land.grid.shape[0] * land.grid.shape[1])
         self.grassland_converted_ha = np.zeros(land.grid.shape)
         self._land_use_rng = self.streams.generator("land_use")

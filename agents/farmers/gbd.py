@@ -48,6 +48,13 @@ def loss_keur_ha(farms: FarmState, depth_cm: np.ndarray, salinity: np.ndarray | 
     return INCOME_SHARE * np.maximum(margin - housed, 0.0) / producing
 
 
+def cap_to_open_area(farms: FarmState) -> None:
+    """Cap each farm's ``gbd_ha`` at its open land (:func:`open_area_ha`) and set it to 0 on
+    inactive farms, in place: call it wherever land moves (relocation, the land market)."""
+    farms.gbd_ha[~farms.active] = 0.0
+    np.minimum(farms.gbd_ha, open_area_ha(farms), out=farms.gbd_ha)
+
+
 def take_up(farms: FarmState, u: np.ndarray, target_share: np.ndarray | None,
             payment_eur_ha: np.ndarray | None, buffer_share: np.ndarray | None,
             depth_cm: np.ndarray, salinity: np.ndarray | None = None,
@@ -57,9 +64,8 @@ def take_up(farms: FarmState, u: np.ndarray, target_share: np.ndarray | None,
     ``u`` holds one uniform per farm. Farms that stopped lose their green-blue veining with their
     land; a farm never holds more than its open land in it.
     """
-    farms.gbd_ha[~farms.active] = 0.0
+    cap_to_open_area(farms)
     open_ha = open_area_ha(farms)
-    np.minimum(farms.gbd_ha, open_ha, out=farms.gbd_ha)
     added = np.zeros(farms.n)
     if target_share is None:
         return added

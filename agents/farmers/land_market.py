@@ -36,6 +36,10 @@ from environment.grid import Grid
 
 #: ASSUMPTION: distance decay of bids for land (m); explore 1,000-5,000.
 DECAY_M = 2_000.0
+#: Draws per cell per year of the market and ploughing streams, taken whatever is sold, so the
+#: streams stay aligned between a scenario and its baseline (common random numbers); parcels of
+#: one cell sold in one year take them in turn.
+DRAWS_PER_CELL = 2
 #: Number of nearest farms that bid for a parcel.
 CANDIDATES = 16
 #: ASSUMPTION: relative bid of heads aged 60+ without successor; explore 0-0.5.
@@ -126,8 +130,9 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     ----------
     bid_weight : ndarray, optional
         Relative bid of every farm (marginal return of land); all 1 when not given.
-    plough_rng : Generator, optional
-        Stream of the ploughing draws (one per traded parcel); no ploughing when not given.
+    rng, plough_rng : Generator
+        Streams of the buyer and ploughing draws (:data:`DRAWS_PER_CELL` per cell every year);
+        no ploughing without ``plough_rng``.
     on_peat, keep_grassland : ndarray of bool, optional
         Per flat cell: peat; grassland that may not be ploughed (WBS-27).
 
@@ -139,6 +144,9 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
         Grassland ploughed into arable or horticulture per traded parcel (ha).
     """
     none = np.zeros(0, dtype=np.int64), np.zeros(0)
+    n_cells = grid.n_rows * grid.n_cols
+    u_market = rng.random((DRAWS_PER_CELL, n_cells))  # every year, whatever is sold
+    u_plough = None if plough_rng is None else plough_rng.random((DRAWS_PER_CELL, n_cells))
     if leaving.size == 0:
         return none
     sold = np.flatnonzero(np.isin(farms.parcel_farm, leaving))
@@ -157,7 +165,8 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
         keen = keen * bid_weight[who]
     weight = np.exp(-dist / DECAY_M) * keen + 1e-12
     cum = np.cumsum(weight, axis=1)
-    pick = (cum < rng.random(sold.size)[:, None] * cum[:, -1:]).sum(axis=1)
+    cells = farms.parcel_cell[sold]
+    pick = (cum < parcel_draws(u_market, cells)[:, None] * cum[:, -1:]).sum(axis=1)
     buyer = who[np.arange(sold.size), np.minimum(pick, k - 1)]
 
     seller = farms.parcel_farm[sold]
@@ -165,9 +174,8 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     seller_total = np.maximum(farms.total_area_ha[seller], 1e-12)
     gained = farms.area_ha[seller] / seller_total[:, None] * ha[:, None]
     ploughed = np.zeros(sold.size)
-    if plough_rng is not None:
-        u = plough_rng.random(sold.size)
-        cells = farms.parcel_cell[sold]
+    if u_plough is not None:
+        u = parcel_draws(u_plough, cells)
         p = plough_probability(farms.farm_type[buyer], on_peat[cells], keep_grassland[cells])
         plough = u < p
         grass, target = LAND_USES.index("grassland"), crop_of(farms.farm_type[buyer])
@@ -179,6 +187,16 @@ def reallocate(farms: FarmState, leaving: np.ndarray, grid: Grid,
     farms.parcel_farm[sold] = buyer
     transfer_rights(farms, leaving)
     return sold, ploughed
+
+
+def parcel_draws(u: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """The draw of each parcel from a year's draws per cell ``u`` (shape (DRAWS_PER_CELL,
+    cells)): parcels of one cell take the cell's draws in turn (by parcel order)."""
+    order = np.argsort(cells, kind="stable")
+    ranked = cells[order]
+    rank = np.empty(cells.size, dtype=np.int64)
+    rank[order] = np.arange(cells.size) - np.searchsorted(ranked, ranked, side="left")
+    return u[rank % u.shape[0], cells]
 
 
 def plough_probability(buyer_type: np.ndarray, on_peat: np.ndarray,

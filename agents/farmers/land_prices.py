@@ -88,21 +88,24 @@ def marginal_return_keur_ha(margin_keur: np.ndarray, area_ha: np.ndarray) -> np.
     return np.where(area_ha > 0, margin_keur / np.maximum(area_ha, 1e-12), 0.0)
 
 
-def bid_weight(marginal_keur_ha: np.ndarray, reference_keur_ha: float,
+def bid_weight(marginal_keur_ha: np.ndarray, reference_keur_ha: float | np.ndarray,
                low: float = 0.25, high: float = 4.0) -> np.ndarray:
-    """Relative strength of each farm's bid: its marginal return over the reference, clipped."""
-    return np.clip(marginal_keur_ha / max(reference_keur_ha, 1e-12), low, high)
+    """Relative strength of each farm's bid: its marginal return over the reference (one value,
+    or one per farm: its province's), clipped."""
+    return np.clip(marginal_keur_ha / np.maximum(reference_keur_ha, 1e-12), low, high)
 
 
-def smooth(previous: np.ndarray | None, now: np.ndarray, weight: float = NEW_YEAR_WEIGHT
+def smooth(previous: np.ndarray | None, now: np.ndarray, weight: float | None = None
            ) -> np.ndarray:
-    """Exponentially smoothed demand or supply (the first year: this year's)."""
+    """Exponentially smoothed demand or supply (the first year: this year's); ``weight``
+    defaults to :data:`NEW_YEAR_WEIGHT` (read at call time)."""
+    weight = NEW_YEAR_WEIGHT if weight is None else weight
     return now if previous is None else (1.0 - weight) * previous + weight * now
 
 
 def update_prices(price_eur_ha: np.ndarray, base_eur_ha: np.ndarray, demand_ha: np.ndarray,
-                  supply_ha: np.ndarray, elasticity: float = ELASTICITY,
-                  max_change: float = MAX_CHANGE) -> np.ndarray:
+                  supply_ha: np.ndarray, elasticity: float | None = None,
+                  max_change: float | None = None) -> np.ndarray:
     """Next year's price per province: toward ``base x (demand / supply) ** elasticity`` by at
     most ``max_change`` a year (the base is the 2023 level, where the market is in balance).
 
@@ -112,6 +115,8 @@ def update_prices(price_eur_ha: np.ndarray, base_eur_ha: np.ndarray, demand_ha: 
     >>> update_prices(p, p, np.array([120.0]), np.array([100.0])).round()
     array([73500.])
     """
+    elasticity = ELASTICITY if elasticity is None else elasticity
+    max_change = MAX_CHANGE if max_change is None else max_change
     ratio = (np.asarray(demand_ha) + SMOOTHING_HA) / (np.asarray(supply_ha) + SMOOTHING_HA)
     target = base_eur_ha * ratio ** elasticity
     with np.errstate(invalid="ignore"):
@@ -120,11 +125,12 @@ def update_prices(price_eur_ha: np.ndarray, base_eur_ha: np.ndarray, demand_ha: 
 
 
 def designation_factor(nature: np.ndarray, extensive: np.ndarray,
-                       ratio: float = DESIGNATED_PRICE_RATIO,
+                       ratio: float | None = None,
                        extensive_share: float | None = None) -> np.ndarray:
     """Value of farmland relative to the regional price per cell: ``ratio`` with a nature
     designation, ``1 - extensive_share x (1 - ratio)`` with an extensive one, else 1."""
     share = EXTENSIVE_DISCOUNT_SHARE if extensive_share is None else extensive_share
+    ratio = DESIGNATED_PRICE_RATIO if ratio is None else ratio
     return np.where(nature, ratio, np.where(extensive, 1.0 - share * (1.0 - ratio), 1.0))
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from agents.farmers import land_prices as lp
 from agents.farmers.decisions import structural_step
 from agents.farmers.economics import gross_margin_keur
+from agents.farmers.gbd import cap_to_open_area
 from agents.farmers.land_market import OLD_WITHOUT_SUCCESSOR_WEIGHT, buy_for_nature, reallocate
 
 from agents.farmers.state import FarmState
@@ -34,10 +35,17 @@ CALIBRATION_YEARS = 5
 
 
 def reference_return_keur_ha(farms: FarmState, depth_cm: np.ndarray,
-                             salinity: np.ndarray | None = None) -> float:
-    """Area-weighted mean marginal return of land of the run's farms (k euro/ha/yr)."""
+                             salinity: np.ndarray | None = None,
+                             n_prov: int | None = None) -> np.ndarray:
+    """Area-weighted mean marginal return of land of each province's farms (k euro/ha/yr, per
+    province id). Per province, so that a province's bids are the same in a regional run as in
+    the national run."""
     margin = gross_margin_keur(farms, depth_cm, salinity)
-    return float(margin.sum() / max(farms.total_area_ha.sum(), 1e-12))
+    n_prov = int(farms.province_id.max()) + 1 if n_prov is None else n_prov
+    total = np.bincount(farms.province_id, weights=margin, minlength=n_prov)
+    area = np.bincount(farms.province_id, weights=farms.total_area_ha * farms.active,
+                       minlength=n_prov)
+    return np.where(area > 0, total / np.maximum(area, 1e-12), 0.0)
 
 
 def designation(model: RegionModel) -> np.ndarray:
@@ -98,7 +106,7 @@ def start_bid_scale(model: RegionModel) -> np.ndarray:
     farms = model.farms
     margin = gross_margin_keur(farms, model.groundwater_depth_cm, model.salinity)
     weight = lp.bid_weight(lp.marginal_return_keur_ha(margin, farms.total_area_ha),
-                           model.land_reference_keur_ha)
+                           model.land_reference_keur_ha[farms.province_id])
     return calibrate_bid_scale(farms, weight, model.land_price_eur_ha.size, model.start_year,
                                model._land_use_rng)
 
@@ -138,7 +146,7 @@ def clear(model: RegionModel, year: int) -> None:
 
     margin = gross_margin_keur(farms, model.groundwater_depth_cm, model.salinity)
     weight = lp.bid_weight(lp.marginal_return_keur_ha(margin, farms.total_area_ha),
-                           model.land_reference_keur_ha)
+                           model.land_reference_keur_ha[farms.province_id])
     keep = model.policy.zones.get("grassland_kept")
     keep = np.zeros(n_cells, dtype=bool) if keep is None else keep.ravel()
     sold, ploughed = reallocate(farms, leaving, grid, model._market_rng, weight,
@@ -150,3 +158,4 @@ def clear(model: RegionModel, year: int) -> None:
     governments = np.bincount(province, weights=bought + bank.bought_ha, minlength=n_prov)
     model.land_demand_ha = lp.smooth(model.land_demand_ha, bids_ha(model, weight) + governments)
     model.land_supply_ha = lp.smooth(model.land_supply_ha, supply)
+    cap_to_open_area(farms)  # green-blue veining stays with the land a farm now holds

@@ -83,7 +83,7 @@ def suitability(landscape: Landscape) -> np.ndarray:
     fringe = np.isin(landscape["urbanisation_class"].ravel(), GREENHOUSE_FRINGE_CLASSES)
     score[GREENHOUSE] += GREENHOUSE_FRINGE_PREFERENCE * fringe
     near = distance_to_m(landscape["natura2000_id"] > 0, landscape.grid.cell_size_m).ravel()
-    score[INTENSIVE] += N2000_BUFFER_PREFERENCE * (near < N2000_BUFFER_M)
+    score[INTENSIVE] += N2000_BUFFER_PREFERENCE * (near <= N2000_BUFFER_M)
     return score
 
 

@@ -26,7 +26,9 @@ least ``min_site_distance_m`` from nitrogen-sensitive Natura 2000 whose emission
 it than the mover's present site. The two farms swap farmsteads and parcels (:func:`swap_sites`):
 the stopping farm's land goes to the land market as it would have, but it is now the mover's old
 land (where land purchase for nature may buy it). The mover keeps its herd (rights stay with
-it) and its glass; land uses are swapped so that every use's total is conserved.
+it) and its glass; land uses are swapped so that every use's total is conserved. A greenhouse
+that finds no free site in a cluster of its province swaps its land, hectare for hectare, for
+cluster land of another farm (kavelruil, :class:`ClusterLand`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from agents.farmers.economics import (
     INCOME_SHARE,
     MARGIN_KEUR_PER_HA,
 )
+from agents.farmers.gbd import cap_to_open_area
 from agents.farmers.options import ANNUITY, INCOME_SCALE_KEUR
 from agents.farmers.state import DAIRY, GREENHOUSE, INTENSIVE, LAND_USES, MIXED, FarmState
 
@@ -113,10 +116,12 @@ def glass_within_ha(glass: np.ndarray, cell_size_m: float, radius_m: float) -> n
     return np.where(out < 1e-6, 0.0, out)
 
 
-def heat_clusters(glass: np.ndarray, cell_size_m: float, radius_m: float = CLUSTER_RADIUS_M,
-                  min_glass_ha: float = CLUSTER_MIN_GLASS_HA) -> np.ndarray:
+def heat_clusters(glass: np.ndarray, cell_size_m: float, radius_m: float | None = None,
+                  min_glass_ha: float | None = None) -> np.ndarray:
     """Cells of greenhouse heat clusters: at least ``min_glass_ha`` of glass within
-    ``radius_m`` (bool, the shape of ``glass``)."""
+    ``radius_m`` (bool, the shape of ``glass``; defaults: the module constants at call time)."""
+    radius_m = CLUSTER_RADIUS_M if radius_m is None else radius_m
+    min_glass_ha = CLUSTER_MIN_GLASS_HA if min_glass_ha is None else min_glass_ha
     return glass_within_ha(glass, cell_size_m, radius_m) >= min_glass_ha
 
 
@@ -200,6 +205,54 @@ def swap_sites(farms: FarmState, movers: np.ndarray, sites: np.ndarray,
         farms.farmstead_cell[sites].copy(), farms.farmstead_cell[movers].copy())
 
 
+class ClusterLand:
+    """Land in heat clusters that active farms other than greenhouses could swap (kavelruil).
+
+    When no farm in a cluster stops this year, a relocating greenhouse swaps its land, hectare
+    for hectare, for the cluster land of the farm of its province that holds most of it (and at
+    least as much as the greenhouse's whole area): the greenhouse's parcels become that farm's,
+    and that farm's cluster parcels (the last one split) become the greenhouse's. Each farm keeps
+    its area and its mix of uses, so every total is conserved; only places change.
+    """
+
+    def __init__(self, farms: FarmState, cluster_flat: np.ndarray) -> None:
+        owner = farms.parcel_farm
+        ok = (cluster_flat[farms.parcel_cell] & farms.active[owner]
+              & (farms.farm_type[owner] != GREENHOUSE))
+        self.held_ha = np.bincount(owner, weights=farms.parcel_ha * ok, minlength=farms.n)
+        self.province = farms.province_id
+        self.cluster_flat = cluster_flat
+
+    def best(self, province: int, need_ha: float) -> int:
+        """The farm of ``province`` with the most cluster land, if it holds ``need_ha``; else -1."""
+        held = np.where(self.province == province, self.held_ha, 0.0)
+        donor = int(np.argmax(held))
+        return donor if need_ha > 0 and held[donor] >= need_ha else -1
+
+    def swap(self, farms: FarmState, mover: int, donor: int) -> None:
+        """Swap the mover's land for as many hectares of the donor's cluster land, in place; the
+        mover's farmstead moves to the largest parcel it receives."""
+        need = farms.total_area_ha[mover]
+        mine = np.flatnonzero(farms.parcel_farm == mover)
+        theirs = np.flatnonzero((farms.parcel_farm == donor)
+                                & self.cluster_flat[farms.parcel_cell])
+        theirs = theirs[np.argsort(-farms.parcel_ha[theirs], kind="stable")]
+        cum = np.cumsum(farms.parcel_ha[theirs])
+        k = int(np.searchsorted(cum, need - 1e-9)) + 1  # parcels needed, the last one split
+        take = theirs[:k]
+        excess = cum[k - 1] - need
+        if excess > 1e-9:  # split the last parcel: the donor keeps the excess
+            last = take[-1]
+            farms.parcel_ha[last] -= excess
+            farms.parcel_farm = np.append(farms.parcel_farm, donor)
+            farms.parcel_cell = np.append(farms.parcel_cell, farms.parcel_cell[last])
+            farms.parcel_ha = np.append(farms.parcel_ha, excess)
+        farms.parcel_farm[mine] = donor
+        farms.parcel_farm[take] = mover
+        farms.farmstead_cell[mover] = farms.parcel_cell[take[0]]
+        self.held_ha[donor] -= need
+
+
 def relocate(farms: FarmState, offers: list[dict], stopped: np.ndarray, clusters: np.ndarray,
              exposure: np.ndarray, n2000_distance_m: np.ndarray, year: int,
              rng: np.random.Generator) -> RelocationRecord:
@@ -246,22 +299,30 @@ def relocate(farms: FarmState, offers: list[dict], stopped: np.ndarray, clusters
         want = want[np.argsort(-farms.area_ha[want, GLASS], kind="stable")]
         pool = stopped[free[stopped] & cluster_flat[farms.farmstead_cell[stopped]]]
         pool_ha = farms.area_ha[pool].sum(axis=1)
+        donors = ClusterLand(farms, cluster_flat)
         movers, sites = [], []
         for f in want:
             here = np.flatnonzero(free[pool] & (province[pool] == province[f]))
+            donor = -1
             if here.size == 0:
-                continue
-            s = pool[here[np.argmax(pool_ha[here])]]
+                donor = donors.best(province[f], farms.total_area_ha[f])
+                if donor < 0:
+                    continue
             cost = offer["subsidy_keur_ha"] * farms.area_ha[f, GLASS] / 1000.0
             if cost > offer["payer"].budget_meur:
                 continue
             offer["payer"].spend(cost)
             record.paid_meur[f] = cost
+            record.moved[f] = record.greenhouse[f] = True
+            if donor >= 0:  # kavelruil: land in the cluster for the mover's land, ha for ha
+                donors.swap(farms, f, donor)
+                record.site_of[f] = donor
+                continue
+            s = pool[here[np.argmax(pool_ha[here])]]
             free[s] = False
             movers.append(f)
             sites.append(s)
         movers_a = np.asarray(movers, dtype=np.int64)
-        record.moved[movers_a] = record.greenhouse[movers_a] = True
         record.site_of[movers_a] = sites
         swap_sites(farms, movers_a, np.asarray(sites, dtype=np.int64),
                    np.ones(movers_a.size, bool))
@@ -311,4 +372,5 @@ def relocate(farms: FarmState, offers: list[dict], stopped: np.ndarray, clusters
         record.site_of[movers_a] = sites
         swap_sites(farms, movers_a, np.asarray(sites, dtype=np.int64),
                    np.zeros(movers_a.size, bool))
+    cap_to_open_area(farms)  # green-blue veining stays with the land a farm now holds
     return record

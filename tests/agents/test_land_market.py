@@ -206,3 +206,126 @@ def test_same_seed_gives_the_same_prices_and_land_bank(nl1000, bank_run):
     cols = ["land_price_eur_ha", "land_bank_ha", "land_traded_ha", "grassland_converted_ha"]
     pd.testing.assert_frame_equal(model.indicators()[cols], again.indicators()[cols],
                                   check_exact=True)
+
+
+# -- the land bank: what it lets go and when --------------------------------------------------
+
+
+class _Payer:
+    """A government stand-in with a large budget (buy_for_nature, LandBank.issue)."""
+
+    def __init__(self):
+        self.budget_meur, self.spent_meur, self.received_meur = 1e6, 0.0, 0.0
+
+    def spend(self, amount_meur):
+        self.budget_meur -= amount_meur
+        self.spent_meur += amount_meur
+        return amount_meur
+
+    def receive(self, amount_meur, source):
+        self.received_meur += amount_meur
+
+
+def _only_taker(farms, farm):
+    """Make ``farm`` the only active extensive or organic farm: the land bank's taker."""
+    farms.extensive[:] = False
+    farms.organic[:] = False
+    farms.extensive[farm] = True
+
+
+def test_land_let_go_by_the_bank_never_becomes_glass(nl1000):
+    from agents.farmers import create_farms
+    from agents.farmers.land_bank import _give_to_farms
+
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(21))
+    glass, grass = LAND_USES.index("greenhouse"), LAND_USES.index("grassland")
+    open_uses = [i for i in range(len(LAND_USES)) if i != glass]
+    area = farms.area_ha
+    glasshouses = np.flatnonzero(farms.active & (area[:, glass] > 0))
+    assert glasshouses.size >= 2
+    only, mixed = glasshouses[:2]  # glass only (as synthesised), and glass with open land
+    area[mixed, LAND_USES.index("arable")] += 4.0
+    area[mixed, grass] += 2.0
+    for taker in (mixed, only):
+        _only_taker(farms, taker)
+        before = farms.area_ha.copy()
+        cell = farms.farmstead_cell[taker]
+        cells, ha = np.array([cell, cell]), np.array([30.0, 12.5])
+        _give_to_farms(farms, nl1000.grid, cells, ha)
+        added = farms.area_ha - before
+        # The national glass does not grow; the taker's open land takes all of it.
+        assert farms.area_ha[:, glass].sum() == pytest.approx(before[:, glass].sum())
+        assert added[taker, glass] == 0.0
+        assert added[taker].sum() == pytest.approx(ha.sum())
+        assert np.abs(np.delete(added, taker, axis=0)).sum() == 0.0
+        if before[taker, open_uses].sum() > 0:  # in proportion to its open uses
+            np.testing.assert_allclose(added[taker, open_uses] / ha.sum(),
+                                       before[taker, open_uses] / before[taker, open_uses].sum())
+        else:  # a farm with glass only takes grassland
+            assert added[taker, grass] == pytest.approx(ha.sum())
+
+
+def _bank_set_up(nl1000, seed):
+    """Farms, two cells each with parcels of at least two farms, and an empty land bank."""
+    from agents.farmers import create_farms
+    from agents.farmers.land_bank import LandBank
+
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(seed))
+    n_cells = nl1000["land_mask"].size
+    owners = np.zeros(n_cells, dtype=np.int64)
+    pairs = np.unique(np.column_stack([farms.parcel_cell, farms.parcel_farm]), axis=0)
+    np.add.at(owners, pairs[:, 0], 1)
+    cells = np.flatnonzero(owners >= 2)[:2]
+    assert cells.size == 2
+    return farms, cells, LandBank.empty(n_cells), n_cells
+
+
+def _offer(n_cells, cells, hold_yr, payer):
+    zone = np.zeros(n_cells, dtype=bool)
+    zone[cells] = True
+    return {"cells": zone, "priority": np.zeros(n_cells), "payer": payer, "price_share": 1.0,
+            "hold_yr": hold_yr, "nature_zone": np.zeros(n_cells, dtype=bool)}
+
+
+def _farms_in(farms, cell):
+    return np.unique(farms.parcel_farm[farms.parcel_cell == cell])
+
+
+def test_a_later_purchase_does_not_restart_the_bank_s_clock(nl1000):
+    farms, cells, bank, n_cells = _bank_set_up(nl1000, 22)
+    cell = cells[0]
+    price = np.full(n_cells, 60_000.0)
+    payer = _Payer()
+    offer = _offer(n_cells, [cell], 3, payer)
+    first, second = _farms_in(farms, cell)[:2]
+    for year, seller in ((2024, first), (2025, second)):
+        farms.active[seller] = False
+        bank.buy(farms, np.array([seller]), [offer], price, None, year)
+        assert bank.bought_ha[cell] > 0
+        bank.issue(farms, nl1000.grid, year, price)
+    held = bank.stock_ha[cell]
+    assert held > bank.bought_ha[cell] > 0  # both purchases held
+    assert bank.issue(farms, nl1000.grid, 2026, price).sum() == 0.0
+    assert bank.issued_ha.sum() == 0.0
+    # Three years after the first purchase the whole stock goes, the later purchase with it.
+    bank.issue(farms, nl1000.grid, 2027, price)
+    assert bank.issued_ha[cell] == pytest.approx(held)
+    assert bank.stock_ha[cell] == 0.0
+    assert payer.received_meur == pytest.approx(held * 60_000.0 / 1e6)
+
+
+def test_each_cell_keeps_the_hold_time_of_the_offer_that_bought_it(nl1000):
+    farms, cells, bank, n_cells = _bank_set_up(nl1000, 23)
+    price = np.full(n_cells, 60_000.0)
+    short, long_ = _offer(n_cells, [cells[0]], 2, _Payer()), _offer(n_cells, [cells[1]], 5,
+                                                                    _Payer())
+    sellers = np.array([_farms_in(farms, cells[0])[0], _farms_in(farms, cells[1])[0]])
+    farms.active[sellers] = False
+    bank.buy(farms, sellers, [short, long_], price, None, 2024)
+    assert (bank.stock_ha[cells] > 0).all()
+    due = {}
+    for year in range(2025, 2031):
+        bank.issue(farms, nl1000.grid, year, price)
+        for c in cells[bank.issued_ha[cells] > 0]:
+            due[int(c)] = year
+    assert due == {int(cells[0]): 2026, int(cells[1]): 2029}

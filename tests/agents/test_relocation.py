@@ -222,3 +222,25 @@ def test_clusters_follow_the_glass(nl1000):
     assert (relocation.heat_clusters(glass * 2, 1000.0) >= clusters).all()
     solitary = relocation.solitary_greenhouses(farms, clusters)
     assert 0 < solitary.sum() < (farms.farm_type == GREENHOUSE).sum()
+
+
+def test_ln15_target_starts_from_the_clusters_in_force_with_ln16(nl1000, tmp_path):
+    """LN-15 (rijk) applies before LN-16 (provincie) sets its new clusters: the target path
+    starts at the solitary greenhouses counted against the clusters in force in the first year,
+    as the tracked indicator counts them, not against the set-up clusters only."""
+    path = _toml(tmp_path, "glas", [{"id": "LN-15"}, {"id": "LN-16"}], ["Zuid-Holland"],
+                 end=2026)
+    model = RegionModel(load_scenario(path), nl1000)
+    start = relocation.solitary_greenhouses(model.farms, model.greenhouse_clusters).copy()
+    sites = model.farms.farmstead_cell.copy()
+    model.run_until(2025)
+    ln15 = next(i for i in model.instruments if i.id == "LN-15")
+    in_force = model.greenhouse_clusters_now
+    assert (in_force & ~model.greenhouse_clusters).any()  # LN-16 added clusters
+    expected = int((start & ~in_force.ravel()[sites]).sum())
+    assert expected < start.sum()  # some set-up solitary greenhouses lie in the new clusters
+    assert ln15.target_value(2024) == expected
+    # The path starts at or above the tracked indicator of the first year (farms only move into
+    # clusters or stop) and falls to none at the deadline.
+    assert _prov(model).solitary_greenhouses[2024] <= ln15.target_value(2024)
+    assert ln15.target_value(2040) == 0.0

@@ -116,10 +116,9 @@ def test_brook_buffers_join_the_aandachtsgebied_only_with_wbs32(nl1000):
     assert (zone_with | cells == zone_with).all()
     assert np.array_equal(zone_with & ~cells, zone_without & ~cells)
     # Without WBS-32 the zone is the plain rule (peat and 1 km around N-sensitive N2000).
-    from agents.farmers.placement import distance_to_m
     from environment.layers import AGRICULTURE
 
-    near = distance_to_m(without.n2000_sensitive, 1000.0) <= 1000.0
+    near = without.distance_to_natura2000_m() <= 1000.0
     plain = (without.landscape["land_use"] == AGRICULTURE) & ((without.peat_ha > 0) | near)
     assert np.array_equal(zone_without, plain)
 
@@ -180,6 +179,24 @@ def test_adaptive_gbd_raises_the_payment_and_the_uptake(gbd, nl1000):
     assert max(i.intensity for i in adaptive.instruments) > 1.0
     assert (_province(adaptive).gbd_share_aandachtsgebied[2030]
             > _province(gbd[0]).gbd_share_aandachtsgebied[2030])
+
+
+def _gbd_excess(model):
+    """After a year: the largest gbd above a farm's open land, the gbd of inactive farms, the
+    farms relocated this year that hold gbd, and the farms' total gbd."""
+    farms = model.farms
+    over = farms.gbd_ha - open_area_ha(farms)
+    moved = model.relocations.moved & (farms.gbd_ha > 0)
+    return (float(over.max()), float(farms.gbd_ha[~farms.active].sum()), int(moved.sum()),
+            float(farms.gbd_ha.sum()))
+
+
+def test_gbd_follows_the_land_when_farms_relocate_or_stop(nl1000):
+    _, seen = _run(nl1000, [{"id": "NPLG-GBD-10PCT"}, {"id": "LN-18"}], track=_gbd_excess)
+    over, inactive, moved, total = np.array(seen).T
+    assert total[-1] > 0 and moved.sum() > 0  # relocated farms with gbd: the case at stake
+    assert (over <= 1e-9).all()  # every farm's gbd lies on its open land, every year
+    assert (inactive == 0.0).all()  # farms that stopped (or were bought out) hold none
 
 
 # -- WBS-33 ----------------------------------------------------------------------------------

@@ -24,16 +24,6 @@ if TYPE_CHECKING:
 GREENHOUSE_CLUSTER = "greenhouse_cluster"
 
 
-def n2000_distance_m(model: RegionModel) -> np.ndarray:
-    """Distance of every cell to nitrogen-sensitive Natura 2000 (m, grid shape); cached."""
-    from agents.farmers.placement import distance_to_m
-
-    if "_n2000_distance_m" not in model.__dict__:
-        model._n2000_distance_m = distance_to_m(model.n2000_sensitive,
-                                                model.landscape.grid.cell_size_m)
-    return model._n2000_distance_m
-
-
 @register("LN-16")
 class GreenhouseClusters(Zoning):
     """Glastuinbouw clusteren en intensiveren bij duurzame warmte (aardwarmte, restwarmte,
@@ -142,21 +132,47 @@ class GreenhouseClimateNeutral(Target):
             20.0, ge=0.0, le=5000.0, description="The owner's relocation budget per year, "
             "million euro (ASSUMPTION; explore 0-100)")
 
+    #: Solitary greenhouses at the start, counted against the clusters in force in the first
+    #: year (set-up clusters plus LN-16's new ones, as the relocation step forms them).
     _start_count: float | None = None
+    #: Farmstead cells (flat) of the active greenhouse farms in :attr:`cells` at the first apply
+    #: (before that year's relocations), and that year.
+    _start_sites: np.ndarray | None = None
+    _first_year: int | None = None
 
     def target_value(self, year: int) -> float:
-        start = self._start_count or 0.0
+        """The target path; NaN until the start is counted (after the first year's relocation
+        step: instruments apply in scenario order, so LN-16's zone may not be set yet at the
+        first apply)."""
+        if self._start_count is None:
+            return float("nan")
+        start = self._start_count
         span = max(self.parameters.climate_neutral_year - self.start_year, 1)
         return start * max(0.0, (self.parameters.climate_neutral_year - year) / span)
 
-    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
-        from agents.farmers.relocation import solitary_greenhouses
+    def _count_start(self, model: RegionModel) -> None:
+        """Count the starting solitary greenhouses once the first year's relocation step has
+        formed that year's clusters in force (``model.greenhouse_clusters_now``), the clusters
+        the tracked indicator ``solitary_greenhouses`` uses."""
+        if (self._start_count is None and self._start_sites is not None
+                and model.year >= self._first_year):
+            inside = model.greenhouse_clusters_now.ravel()[self._start_sites]
+            self._start_count = float((~inside).sum())
 
-        if self._start_count is None:
-            here = self.cells.ravel()[model.farms.farmstead_cell]
-            self._start_count = float((solitary_greenhouses(model.farms,
-                                                            model.greenhouse_clusters)
-                                       & here).sum())
+    def review(self, model: RegionModel, year: int) -> None:
+        self._count_start(model)
+        super().review(model, year)
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        from agents.farmers.state import GREENHOUSE
+
+        if self._start_sites is None:
+            farms = model.farms
+            mine = (farms.active & (farms.farm_type == GREENHOUSE)
+                    & self.cells.ravel()[farms.farmstead_cell])
+            self._start_sites = farms.farmstead_cell[mine].copy()
+            self._first_year = year
+        self._count_start(model)
         super().apply(model, policy, year)
         self.receive_yearly_budget()
         p = self.parameters
@@ -221,7 +237,7 @@ class LivestockRelocation(Rule):
         if key not in cache:
             cache.clear()
             sector = np.isin(model.farm_exit_group, [SECTORS.index(s) for s in p.sectors])
-            near = n2000_distance_m(model).ravel()[farms.farmstead_cell] <= p.near_distance_m
+            near = model.distance_to_natura2000_m().ravel()[farms.farmstead_cell] <= p.near_distance_m
             high = model.farm_n2000_contribution_mol >= p.min_contribution_mol_yr
             cache[key] = np.flatnonzero(farms.active & sector & (near | high))
         anywhere = cache[key]

@@ -25,11 +25,9 @@ def aandachtsgebied(model: RegionModel, transition_zone_m: float) -> np.ndarray:
     cells of its brook-valley buffers. Groundwater protection areas belong to it too but are not
     in the open data here. Computed once per model and width (the layers and buffers it reads do
     not change during a run)."""
-    from agents.farmers.placement import distance_to_m
-
     cache = model.__dict__.setdefault("_aandachtsgebied", {})
     if transition_zone_m not in cache:
-        near = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
+        near = model.distance_to_natura2000_m()
         farmland = model.landscape["land_use"] == AGRICULTURE
         cache[transition_zone_m] = farmland & ((model.peat_ha > 0) | (near <= transition_zone_m))
     brooks = _brook_buffer_cells(model)
@@ -194,16 +192,12 @@ class FarmlandLadder(Ladder):
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         from agents.farmers.land_prices import CHALLENGE_CLASSES, SALINE_INDEX, challenge_class
-        from agents.farmers.placement import distance_to_m
 
         super().apply(model, policy, year)
-        cache = model.__dict__.setdefault("_ladder_distance", {})
-        if "d" not in cache:
-            cache["d"] = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
         soils = model.landscape.codes("soil")
         soil = model.landscape["soil_id"]
         clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
-        near = cache["d"] <= self.parameters.transition_zone_m
+        near = model.distance_to_natura2000_m() <= self.parameters.transition_zone_m
         classes = challenge_class(model.peat_ha > 0, near, model.salinity >= SALINE_INDEX,
                                   clay_or_loess)
         for code, label in enumerate(CHALLENGE_CLASSES):

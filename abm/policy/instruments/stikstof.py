@@ -140,12 +140,10 @@ class NatureLandPurchase(BuyoutOffer):
     _zone: tuple[np.ndarray, np.ndarray] | None = None
 
     def offer(self, model: RegionModel, year: int) -> dict[str, Any]:
-        from agents.farmers.placement import distance_to_m
-
         self.receive_yearly_budget()
         p = self.parameters
         if self._zone is None:
-            distance = distance_to_m(model.n2000_sensitive, model.landscape.grid.cell_size_m)
+            distance = model.distance_to_natura2000_m()
             cells = self.cells & (distance <= p.max_distance_m)
             self._zone = (cells.ravel(), distance.ravel())
         cells, distance = self._zone

@@ -21,6 +21,7 @@ from abm.policy.state import PolicyState
 
 if TYPE_CHECKING:
     from abm.model import RegionModel
+    from environment.landscape import Landscape
 
 
 @register("WBS-13")
@@ -167,9 +168,8 @@ CROP_MARGIN_FACTOR = "crop_margin_factor"
 BUFFER_SHARE = "beekdal_buffer_share"
 
 
-def _sand(model: RegionModel) -> np.ndarray:
+def _sand(land: Landscape) -> np.ndarray:
     """Land of the Hogere Zandgronden."""
-    land = model.landscape
     return (land["fgr_id"] == land.codes("fgr").index("hz") + 1) & land["land_mask"]
 
 
@@ -238,9 +238,13 @@ class BrookValleyBuffer(Zoning):
         if path is not None:
             share = brooks.read_brook_file(path, land.grid, p.buffer_width_m)
         else:
-            valley = brooks.brook_valley_cells(
-                land["elevation_m_nap"].astype(np.float64), _sand(model),
-                land.grid.cell_size_m, p.neighbourhood_radius_m, p.valley_depth_m)
+            def valleys(nl: Landscape) -> np.ndarray:  # neighbourhoods cross the border
+                return brooks.brook_valley_cells(
+                    nl["elevation_m_nap"].astype(np.float64), _sand(nl), nl.grid.cell_size_m,
+                    p.neighbourhood_radius_m, p.valley_depth_m)
+
+            valley = model.national_context(
+                ("brook_valley", p.neighbourhood_radius_m, p.valley_depth_m), valleys)
             share = brooks.buffer_share_proxy(valley, p.buffer_width_m, p.brook_density_km_km2)
         share = np.where(farmland, share, 0.0)
         for inst in group:
@@ -306,14 +310,9 @@ class GroundwaterExtractionLimit(Cap):
     def zone(self, model: RegionModel) -> np.ndarray:
         """Cells of the Hogere Zandgronden in scope within ``buffer_m`` of Natura 2000."""
         if self._zone is None:
-            from agents.farmers.placement import distance_to_m
-
-            land = model.landscape
-            near = model.__dict__.get("_natura2000_distance_m")
-            if near is None:  # once per model, shared by the provinces' instruments
-                near = distance_to_m(land["natura2000_id"] > 0, land.grid.cell_size_m)
-                model.__dict__["_natura2000_distance_m"] = near
-            self._zone = self.cells & _sand(model) & (near <= self.parameters.buffer_m)
+            near = model.distance_to_natura2000_m(sensitive_only=False)
+            self._zone = (self.cells & _sand(model.landscape)
+                          & (near <= self.parameters.buffer_m))
         return self._zone
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
