@@ -28,7 +28,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(
         args.scenario, start_year=args.start, end_year=args.end, resolution_m=args.resolution,
-        seed=args.seed, region=args.region,
+        seed=args.seed, region=args.region, parameters=_set_values(args.set),
     )
     out = Path(args.out) if args.out else default_out_dir(scenario.name)
     check_new_folder(out)
@@ -72,6 +72,44 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     for ind in INDICATORS:
         print(f"{ind.name:28s} {ind.unit:12s} {ind.definition}")
     return 0
+
+
+def _cmd_parameters(args: argparse.Namespace) -> int:
+    from abm.parameters import table_rows
+
+    rows = table_rows()
+    w = max(len(r["name"]) for r in rows)
+    print(f"{'parameter':{w}s} {'default':>9s} {'unit':14s} {'allowed':22s} {'explore':18s} source")
+    for r in rows:
+        source = "ASSUMPTION" if r["source"] == "ASSUMPTION" else "source: " + r["source"]
+        print(f"{r['name']:{w}s} {r['default']:>9s} {r['unit']:14s} {r['allowed']:22s} "
+              f"{r['explore']:18s} {source}")
+    print(f"\n{len(rows)} parameters; set them in a scenario's [parameters] table or with "
+          "'ruimte run --set NAME=VALUE' (docs/parameters.md)")
+    return 0
+
+
+def _set_value(text: str) -> tuple[str, object]:
+    """``NAME=VALUE`` of ``--set``: VALUE an integer, a number or numbers separated by commas."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+
+    def number(part: str) -> object:
+        part = part.strip()
+        for kind in (int, float):
+            try:
+                return kind(part)
+            except ValueError:
+                pass
+        return part  # reported by the validation with the allowed values
+
+    body = value.strip().strip("[]")
+    return name.strip(), ([number(v) for v in body.split(",")] if "," in body else number(body))
+
+
+def _set_values(pairs: list[tuple[str, object]] | None) -> dict | None:
+    return dict(pairs) if pairs else None
 
 
 def _cmd_instruments(args: argparse.Namespace) -> int:
@@ -200,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default: results/<scenario>-<UTC time>)")
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--set", action="append", type=_set_value, metavar="NAME=VALUE",
+                     help="override a model parameter over the scenario's [parameters] "
+                     "(repeatable; 'ruimte parameters' lists them)")
     run.set_defaults(func=_cmd_run)
 
     sub.add_parser("scenarios", help="list the library scenarios").set_defaults(
@@ -213,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("indicators", help="list every indicator with unit and definition"
                    ).set_defaults(func=_cmd_indicators)
+
+    sub.add_parser("parameters", help="list every tunable model parameter with default, unit, "
+                   "range and source").set_defaults(func=_cmd_parameters)
 
     inst = sub.add_parser("instruments", help="list the instrument catalogue")
     inst.add_argument("--implemented", action="store_true", help="only implemented instruments")

@@ -100,6 +100,7 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
                 "bundle_format": model.landscape.manifest["format"],
             },
             "instruments": [inst.describe() for inst in model.instruments],
+            "parameters": dict(model.scenario_spec.parameters),  # overrides in force
             "wall_time_s": round(wall_time_s, 3),
             "created_utc": utc_stamp(),
             "outputs": sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()),

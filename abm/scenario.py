@@ -17,6 +17,9 @@ A scenario gives the years, grid resolution, seed, region and the instruments in
     scope = { provinces = ["PV28"], layer = "deep_polder" }   # optional
     parameters = { storage_share = 0.10 }
 
+    [parameters]                 # optional: model defaults ('ruimte parameters', abm.parameters)
+    "farmers.options.INERTIA" = 7.0
+
 Every problem is reported as an :class:`~abm.errors.InputError` that names the file, the field
 and the allowed values.
 """
@@ -32,6 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic.fields import FieldInfo
 
+from abm import parameters as model_parameters
 from abm.errors import InputError
 from abm.policy.catalogue import catalogue
 from abm.policy.registry import implemented
@@ -123,6 +127,10 @@ class Scenario(_Strict):
     instruments: list[InstrumentSpec] = Field(
         default_factory=list, **_allowed("a list of [[instruments]] tables")
     )
+    parameters: dict[str, Any] = Field(
+        default_factory=dict,
+        **_allowed("a table of model parameters and values ('ruimte parameters' lists them)"),
+    )
 
     _source: str = PrivateAttr("<scenario>")
     _kdw_path: str | None = PrivateAttr(None)
@@ -150,7 +158,10 @@ class Scenario(_Strict):
 
     def sha256(self) -> str:
         """Hash of the resolved scenario (canonical JSON) and of the data files it names."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        if not data["parameters"]:  # runs without overrides keep their earlier hash
+            del data["parameters"]
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(text.encode())
         if self._kdw_path is not None:
             digest.update(Path(self._kdw_path).read_bytes())
@@ -218,7 +229,7 @@ def _check_parameters(spec: InstrumentSpec, index: int, source: str) -> None:
         raise InputError(source, field, err["msg"], allowed=allowed) from None
 
 
-def _check_semantics(scenario: Scenario, source: str) -> None:
+def _check_semantics(scenario: Scenario, source: str, instrument_years: bool = True) -> None:
     if scenario.end_year < scenario.start_year:
         raise InputError(source, "end_year", f"{scenario.end_year} is before start_year "
                          f"{scenario.start_year}", allowed=f">= {scenario.start_year}")
@@ -249,25 +260,35 @@ def _check_semantics(scenario: Scenario, source: str) -> None:
                                  allowed=", ".join(scenario.region))
         start = spec.start_year if spec.start_year is not None else scenario.start_year
         end = spec.end_year if spec.end_year is not None else scenario.end_year
-        if start > scenario.end_year or end < scenario.start_year:
+        if instrument_years and (start > scenario.end_year or end < scenario.start_year):
             field = "start_year" if start > scenario.end_year else "end_year"
             raise InputError(source, f"instruments[{i}].{field}",
                              f"the instrument ({start}-{end}) is never in force in the run years "
                              f"{scenario.start_year}-{scenario.end_year}",
                              allowed=f"years overlapping {scenario.start_year}-{scenario.end_year}")
-        if end < start:
+        explicit = spec.start_year is not None and spec.end_year is not None
+        if end < start and (instrument_years or explicit):
             raise InputError(source, f"instruments[{i}].end_year", f"{end} is before its start "
                              f"year {start}", allowed=f">= {start}")
         _check_parameters(spec, i, source)
 
 
-def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a scenario given as a mapping (as read from TOML)."""
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>",
+                       instrument_years: bool = True) -> Scenario:
+    """Validate a scenario given as a mapping (as read from TOML).
+
+    With ``instrument_years`` an instrument never in force in the scenario's years is an
+    error (a typo in a year, most likely); without it (the years were overridden for a shorter
+    or other run) such an instrument simply does not act in the run.
+    """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _from_validation_error(exc, source) from None
-    _check_semantics(scenario, source)
+    _check_semantics(scenario, source, instrument_years)
+    if scenario.parameters:
+        scenario = scenario.model_copy(
+            update={"parameters": model_parameters.validate(scenario.parameters, source)})
     scenario._source = source
     if scenario.kdw_file is not None:
         path = Path(scenario.kdw_file)
@@ -297,7 +318,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
 
 #: Scenario fields that command-line options override, and the options' names.
 OPTIONS = {"start_year": "--start", "end_year": "--end", "resolution_m": "--resolution",
-           "region": "--region", "seed": "--seed"}
+           "region": "--region", "seed": "--seed", "parameters": "--set"}
 YEAR_FIELDS = ("start_year", "end_year")
 
 
@@ -331,7 +352,8 @@ def load_scenario(name_or_path: str | Path, **overrides: Any) -> Scenario:
         A name from ``experiments/scenarios`` (``baseline``) or a path to a TOML file.
     **overrides
         Scenario fields to replace (``start_year``, ``end_year``, ``resolution_m``, ``seed``,
-        ``region``); ``None`` values are ignored. An invalid override is reported against the
+        ``region``; ``parameters`` are merged over the file's, :func:`abm.parameters.merge`);
+        ``None`` values are ignored. An invalid override is reported against the
         command-line option of the same name.
 
     Examples
@@ -344,9 +366,14 @@ def load_scenario(name_or_path: str | Path, **overrides: Any) -> Scenario:
     given = {k: v for k, v in overrides.items() if v is not None}
     if not given:
         return scenario
+    if "parameters" in given:
+        file_parameters = data.get("parameters", {})
+        given["parameters"] = model_parameters.merge(
+            file_parameters if isinstance(file_parameters, dict) else {}, given["parameters"])
     merged = {**data, **given}
     try:
-        return scenario_from_dict(merged, source)
+        return scenario_from_dict(merged, source,
+                                  instrument_years=not set(YEAR_FIELDS) & set(given))
     except InputError as exc:
         top = exc.field.split(".")[0].split("[")[0]
         related = YEAR_FIELDS if top in YEAR_FIELDS else (top,)

@@ -39,14 +39,16 @@ def peat_area_ha(landscape: Landscape) -> np.ndarray:
 
 
 def move_toward(depth_cm: np.ndarray, target_cm: np.ndarray,
-                step_cm: float = WATER_LEVEL_STEP_CM_PER_YR) -> np.ndarray:
-    """Depth after one year: toward ``target_cm`` (NaN = no target) by at most ``step_cm``.
+                step_cm: float | None = None) -> np.ndarray:
+    """Depth after one year: toward ``target_cm`` (NaN = no target) by at most ``step_cm``
+    (default :data:`WATER_LEVEL_STEP_CM_PER_YR`, read at call time).
 
     Examples
     --------
     >>> move_toward(np.array([60.0, 35.0, 50.0]), np.array([30.0, 30.0, np.nan])).tolist()
     [50.0, 30.0, 50.0]
     """
+    step_cm = WATER_LEVEL_STEP_CM_PER_YR if step_cm is None else step_cm
     has = ~np.isnan(target_cm)
     change = np.clip(np.where(has, target_cm - depth_cm, 0.0), -step_cm, step_cm)
     return depth_cm + change

@@ -194,7 +194,7 @@ def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
 #: a function of the farms giving a share per farm).
 RECIPIENTS = {
     "organic": (lambda f: f.organic, 1.0),
-    "nature_management": (lambda f: f.nature_management, NATURE_SHARE),
+    "nature_management": (lambda f: f.nature_management, lambda f: NATURE_SHARE),
     "extensification": (lambda f: f.extensive, 1.0),
     "technology": (lambda f: f.low_emission, 1.0),
     "gbd": (lambda f: f.gbd_ha > 0,

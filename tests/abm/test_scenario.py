@@ -164,3 +164,26 @@ def test_any_file_bytes_are_either_valid_or_an_input_error(tmp_path_factory, raw
         load_scenario(path)
     except InputError as err:
         assert str(err).startswith(str(path))
+
+
+def test_an_instrument_never_in_force_in_the_files_years_is_an_error(tmp_path):
+    path = tmp_path / "late.toml"
+    path.write_text('name = "late"\nstart_year = 2024\nend_year = 2030\n'
+                    '[[instruments]]\nid = "WBS-25"\nstart_year = 2040\n')
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert err.value.field == "instruments[0].start_year"
+    assert "never in force" in err.value.problem and "2024-2030" in err.value.allowed
+
+
+def test_a_shorter_run_of_a_scenario_leaves_its_later_instruments_out():
+    # landbouw-natuur-all starts WBS-32 in 2027: a run to 2026 is valid, and WBS-32 never acts
+    scenario = load_scenario("landbouw-natuur-all", end_year=2026, resolution_m=1000,
+                             region=["Utrecht"])
+    from abm.model import RegionModel
+
+    model = RegionModel(scenario)
+    model.run_until(2026)
+    late = [i for i in model.instruments if i.id == "WBS-32"]
+    assert late and not any(i.active(y) for i in late for y in range(2024, 2027))
+    assert "beekdal_buffer" not in model.policy.zones
