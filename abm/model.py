@@ -121,7 +121,9 @@ class RegionModel(Model):
         census_year = scenario.farm_census_year or base_census_year(self.start_year)
         self._farm_rng = self.streams.generator("farmers")
         self._market_rng = self.streams.generator("land_market")
-        self.farms, self.farms_unplaced_ha = create_farms(land, census_year, self._farm_rng)
+        self.farms, self.farms_unplaced_ha = create_farms(
+            land, census_year, self._farm_rng,
+            n2000_distance_m=self.distance_to_natura2000_m(sensitive_only=False))
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
         self._gbd_rng = self.streams.generator("gbd")
@@ -401,13 +403,15 @@ class RegionModel(Model):
         return self._context[key]
 
     def distance_to_natura2000_m(self, sensitive_only: bool = True) -> np.ndarray:
-        """Distance from every cell to the nearest land cell of Natura 2000 (m, grid shape), of
-        nitrogen-sensitive areas only by default, measured across the region's border."""
+        """Distance from every cell to the nearest cell of Natura 2000 (m, grid shape),
+        measured across the region's border: the land of nitrogen-sensitive areas by default,
+        else any cell of any area (waters included)."""
         from agents.farmers.placement import distance_to_m
 
         def compute(nl: Landscape) -> np.ndarray:
-            areas = nl["natura2000_n_sensitive"] if sensitive_only else nl["natura2000_id"] > 0
-            return distance_to_m(areas & nl["land_mask"], nl.grid.cell_size_m)
+            areas = (nl["natura2000_n_sensitive"] & nl["land_mask"] if sensitive_only
+                     else nl["natura2000_id"] > 0)
+            return distance_to_m(areas, nl.grid.cell_size_m)
 
         return self.national_context(("natura2000_distance_m", sensitive_only), compute)
 

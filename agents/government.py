@@ -9,8 +9,9 @@ demand from an id layer so that 345 gemeenten cost no per-agent rasters), ``budg
 (money held, million euro), ``earmarked_meur`` (the part of it that belongs to one instrument),
 ``received_meur`` and ``spent_meur`` (cumulative).
 
-Money: what an instrument receives for itself (its ``budget_meur_per_yr``) is earmarked for it;
-what a fund pays (the Transitiefonds) and what sales bring in is the government's general
+Money: what an instrument receives for itself (its ``budget_meur_per_yr``) is earmarked for it,
+and so is what it earns back (a land bank selling land returns the money to the land-purchase
+instrument that bought it); what a fund pays (the Transitiefonds) is the government's general
 budget. An instrument pays through its :class:`Account`: from its own earmarked money first,
 then from the general budget; never from another instrument's money. Unspent money carries over.
 Initialisation: one Rijk, one Provincie per province in the run's region, one Gemeente per

