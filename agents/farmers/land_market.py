@@ -79,8 +79,10 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
     """
     ha_cells = np.zeros(n_cells)
     meur_cells = np.zeros(n_cells)
+    is_leaving = np.zeros(farms.n, dtype=bool)
+    is_leaving[leaving] = True
     for purchase in purchases:
-        on_sale = np.flatnonzero(np.isin(farms.parcel_farm, leaving)
+        on_sale = np.flatnonzero(is_leaving[farms.parcel_farm]
                                  & purchase["cells"][farms.parcel_cell])
         cells = farms.parcel_cell[on_sale]
         keys = [purchase["priority"][cells]]

@@ -210,6 +210,7 @@ def settle_payments(farms: FarmState, sources: list[dict]) -> tuple[np.ndarray, 
     """
     paid = np.zeros(farms.n)
     owed = np.zeros(farms.n)
+    area = farms.total_area_ha
     for source in sources:
         state, share = RECIPIENTS.get(source["purpose"], (None, 0.0))
         if state is None:
@@ -221,7 +222,7 @@ def settle_payments(farms: FarmState, sources: list[dict]) -> tuple[np.ndarray, 
             rate = rate.ravel()[cell]
         if callable(share):
             share = share(farms)
-        due = gets * farms.total_area_ha * share * rate / 1e6
+        due = gets * area * share * rate / 1e6
         total = float(due.sum())
         if total <= 0:
             continue

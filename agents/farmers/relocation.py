@@ -232,7 +232,7 @@ class ClusterLand:
     def swap(self, farms: FarmState, mover: int, donor: int) -> None:
         """Swap the mover's land for as many hectares of the donor's cluster land, in place; the
         mover's farmstead moves to the largest parcel it receives."""
-        need = farms.total_area_ha[mover]
+        need = farms.area_ha[mover].sum()
         mine = np.flatnonzero(farms.parcel_farm == mover)
         theirs = np.flatnonzero((farms.parcel_farm == donor)
                                 & self.cluster_flat[farms.parcel_cell])
@@ -305,7 +305,7 @@ def relocate(farms: FarmState, offers: list[dict], stopped: np.ndarray, clusters
             here = np.flatnonzero(free[pool] & (province[pool] == province[f]))
             donor = -1
             if here.size == 0:
-                donor = donors.best(province[f], farms.total_area_ha[f])
+                donor = donors.best(province[f], farms.area_ha[f].sum())
                 if donor < 0:
                     continue
             cost = offer["subsidy_keur_ha"] * farms.area_ha[f, GLASS] / 1000.0

@@ -117,13 +117,19 @@ class AandachtsgebiedExtensification(Rule):
 
     @staticmethod
     def _zone(model: RegionModel) -> np.ndarray:
-        """The union of the run's LN-13 zones (each in its own scope), else the default zone."""
+        """The union of the run's LN-13 zones (each in its own scope), else the default zone;
+        once per model (the zones do not change during a run)."""
+        cached = model.__dict__.get("_ln14_zone")
+        if cached is not None:
+            return cached
         zoning = [i for i in model.instruments if isinstance(i, AandachtsgebiedZoning)]
         if not zoning:
-            return aandachtsgebied(model, 1000.0)
-        zone = np.zeros(model.landscape.grid.shape, dtype=bool)
-        for inst in zoning:
-            zone |= inst.cells & aandachtsgebied(model, inst.parameters.transition_zone_m)
+            zone = aandachtsgebied(model, 1000.0)
+        else:
+            zone = np.zeros(model.landscape.grid.shape, dtype=bool)
+            for inst in zoning:
+                zone |= inst.cells & aandachtsgebied(model, inst.parameters.transition_zone_m)
+        model.__dict__["_ln14_zone"] = zone
         return zone
 
 
@@ -194,12 +200,17 @@ class FarmlandLadder(Ladder):
         from agents.farmers.land_prices import CHALLENGE_CLASSES, SALINE_INDEX, challenge_class
 
         super().apply(model, policy, year)
-        soils = model.landscape.codes("soil")
-        soil = model.landscape["soil_id"]
-        clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
-        near = model.distance_to_natura2000_m() <= self.parameters.transition_zone_m
-        classes = challenge_class(model.peat_ha > 0, near, model.salinity >= SALINE_INDEX,
-                                  clay_or_loess)
+        cache = model.__dict__.setdefault("_ladder_classes", {})
+        key = (year, self.parameters.transition_zone_m)
+        if key not in cache:  # once a year for all provinces (salinity changes yearly)
+            cache.clear()
+            soils = model.landscape.codes("soil")
+            soil = model.landscape["soil_id"]
+            clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
+            near = model.distance_to_natura2000_m() <= self.parameters.transition_zone_m
+            cache[key] = challenge_class(model.peat_ha > 0, near,
+                                         model.salinity >= SALINE_INDEX, clay_or_loess)
+        classes = cache[key]
         for code, label in enumerate(CHALLENGE_CLASSES):
             policy.zone(f"ladder_{label}")[self.cells & (classes == code)] = True
 
