@@ -35,28 +35,43 @@ MAIN_INDICATORS: tuple[str, ...] = (
     "nature_area_ha",
     "water_storage_reserved_ha",
 )
+#: Indicators of the farmer model, drawn in their own panel figure.
+FARMER_INDICATORS: tuple[str, ...] = (
+    "farms_dairy", "farms_arable", "farms_intensive_livestock", "farms_greenhouse",
+    "dairy_cows", "pigs", "organic_share", "gbd_share", "farm_income_meur",
+    "land_price_eur_ha", "land_traded_ha", "nature_gained_ha", "buyout_signed",
+    "farms_relocated", "budget_spent_meur", "peat_co2_mt", "kdw_exceedance_mean_mol_ha_yr",
+    "subsidence_mm_yr_mean",
+)
 LAND_USE_COLOURS = {1: "#d7301f", 2: "#f0e68c", 3: "#2e8b57", 4: "#6baed6"}
 FARM_TYPE_COLOURS = {1: "#1b9e77", 2: "#e6ab02", 3: "#d95f02", 4: "#7570b3", 5: "#e7298a",
                      6: "#a6761d"}
 
 
 def _top_level(frame: pd.DataFrame) -> pd.DataFrame:
-    """National rows, or the sum of the provinces in a regional run."""
+    """The national rows; in a regional run (no national rows) the rows of its provinces (shares
+    and prices do not add up over provinces, so each province keeps its own line)."""
     national = frame[frame.level == "nl"]
     if not national.empty:
         return national
-    return frame[frame.level == "provincie"].groupby("year", as_index=False).sum(numeric_only=True)
+    return frame[frame.level == "provincie"]
 
 
-def timeseries(frame: pd.DataFrame, path: Path) -> None:
-    """One panel per main indicator over the years."""
+def timeseries(frame: pd.DataFrame, path: Path,
+               indicators: tuple[str, ...] = MAIN_INDICATORS,
+               title: str = "ruimte: main indicators") -> None:
+    """One panel per indicator over the years (default: the main indicators); a regional run
+    draws one line per province."""
     top = _top_level(frame)
-    long = top.melt(id_vars="year", value_vars=list(MAIN_INDICATORS), var_name="indicator")
+    long = top.melt(id_vars=["year", "region_code"], value_vars=list(indicators),
+                    var_name="indicator")
     long["indicator"] = [f"{n} [{INDICATOR_BY_NAME[n].unit}]" for n in long.indicator]
+    hue = "region_code" if long.region_code.nunique() > 1 else None
     grid = sns.relplot(data=long, x="year", y="value", col="indicator", col_wrap=3, kind="line",
-                       marker="o", height=2.6, aspect=1.3, facet_kws={"sharey": False})
+                       hue=hue, marker="o", height=2.6, aspect=1.3,
+                       facet_kws={"sharey": False})
     grid.set_titles("{col_name}")
-    grid.figure.suptitle("ruimte: main indicators", y=1.02)
+    grid.figure.suptitle(title, y=1.02)
     grid.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(grid.figure)
 
@@ -123,9 +138,20 @@ def draw_all(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionMode
     paths = [out / "timeseries.png", out / "population_by_province.png",
              out / "map_land_use.png", out / "map_inhabitants.png",
              out / "map_groundwater_depth_cm.png", out / "map_no_new_buildings.png",
-             out / "map_n_deposition.png", out / "map_farm_type.png"]
+             out / "map_n_deposition.png", out / "map_farm_type.png",
+             out / "farmers.png", out / "land_price_by_province.png",
+             out / "map_kdw_exceedance.png", out / "map_nature_gained.png"]
     timeseries(frame, paths[0])
     provinces(frame, "population", paths[1])
+    timeseries(frame, paths[8], FARMER_INDICATORS, "ruimte: farmers and the landbouw-natuur "
+               "transition")
+    provinces(frame, "land_price_eur_ha", paths[9])
+    map_values(maps["kdw_exceedance_mol_ha_yr"], model, paths[10],
+               f"Exceedance of the critical deposition {model.year}",
+               "mol N/ha/yr above KDW (N-sensitive Natura 2000)", cmap="OrRd")
+    map_values(maps["nature_gained_ha"] / model.landscape.grid.cell_area_ha, model, paths[11],
+               f"Farmland turned into nature since {model.start_year}", "share of the cell",
+               cmap="Greens")
     map_land_use(maps["land_use"], model, paths[2])
     cell_km2 = model.landscape.grid.cell_area_ha / 100.0
     map_values(maps["inhabitants"] / cell_km2, model, paths[3],

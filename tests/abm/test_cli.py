@@ -34,7 +34,10 @@ def test_run_writes_indicators_maps_figures_and_manifest(run_dir):
     assert len(manifest["scenario_sha256"]) == 64
     assert manifest["versions"]["mesa"].startswith("3.")
     assert frame.run_id.unique().tolist() == [manifest["run_id"]]
-    assert {"maps/land_use.tif", "figures/timeseries.png"} <= set(manifest["outputs"])
+    assert {"maps/land_use.tif", "figures/timeseries.png", "figures/farmers.png",
+            "figures/land_price_by_province.png", "figures/map_kdw_exceedance.png",
+            "figures/map_nature_gained.png", "maps/kdw_exceedance_mol_ha_yr.tif"} <= set(
+                manifest["outputs"])
     for name in manifest["outputs"]:
         assert (run_dir / name).stat().st_size > 0
     assert not list(run_dir.parent.glob(".*partial*"))
