@@ -7,8 +7,8 @@ instrument may buy it for nature at its own price), the withdrawal share and the
 government. Heads accept with :func:`agents.farmers.decisions.accept_probability`; applications
 are ranked by their deposition on nitrogen-sensitive Natura 2000 (highest first) and signed in
 that order as long as the payer's remaining budget covers the offer (an applicant too dear for
-what is left is passed over, and may apply again next year); a share withdraw (and are not
-paid). A signed farm stops at once: its production rights are cancelled (its herd leaves the
+what is left is passed over, and may apply again next year); a share of those the budget would
+sign withdraw (and are not paid). A signed farm stops at once: its production rights are cancelled (its herd leaves the
 sector) and its land goes to the land market.
 """
 
@@ -58,12 +58,12 @@ def respond_to_offers(farms: FarmState, offers: list[dict], rng: np.random.Gener
         record.applied[applicants] = True
         payer = offer["payer"]
         for f in applicants[np.argsort(-contribution_mol[applicants], kind="stable")]:
-            if u_withdraw[f] < offer["withdrawal_share"]:
-                record.withdrawn[f] = True
-                continue
             cost = offer["offer_share"] * value_keur[f] / 1000.0
             if cost > payer.budget_meur:
                 continue  # too dear for what is left; cheaper applicants down the ranking may fit
+            if u_withdraw[f] < offer["withdrawal_share"]:
+                record.withdrawn[f] = True  # a signer who withdraws: not paid, farms on
+                continue
             payer.spend(cost)
             record.signed[f] = True
             record.paid_meur[f] = cost

@@ -59,3 +59,18 @@ def test_withdrawn_farmers_are_not_paid_and_keep_farming(nl1000):
     record = respond_to_offers(farms, [offer], np.random.default_rng(6), np.ones(farms.n))
     assert record.withdrawn.any() and not record.signed.any() and payer.spent_meur == 0
     assert farms.active[record.withdrawn].all()
+
+
+def test_only_signers_withdraw_at_the_withdrawal_share(nl1000):
+    """Withdrawal is a share of the farms the budget would sign, not of every applicant."""
+    from agents.farmers.economics import capacity_value_keur
+
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(2))
+    eligible = np.flatnonzero(capacity_value_keur(farms) > 0)  # livestock farms cost money
+    contribution = np.random.default_rng(3).random(farms.n) * 5000
+    payer = _Payer(500.0)
+    offer = {"eligible": eligible, "offer_share": 3.0, "withdrawal_share": 0.2, "payer": payer}
+    record = respond_to_offers(farms, [offer], np.random.default_rng(4), contribution)
+    signed, withdrawn = record.signed.sum(), record.withdrawn.sum()
+    assert record.applied.sum() > 5 * (signed + withdrawn)  # the budget binds
+    assert withdrawn / (signed + withdrawn) == pytest.approx(0.2, abs=0.08)
