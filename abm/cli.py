@@ -124,6 +124,8 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
     for e in entries:
         mark = "yes" if e.id in impl else "-"
         print(f"{e.id:22s} {mark:5s} {e.mechanism:13s} {e.level:10s} {e.priority:9s} {e.name_en}")
+        if args.sources:
+            print(f"{'':22s} source: {e.source.replace(';', '; ')}")
     print(f"\n{len(impl)} of {len(catalogue())} catalogue instruments implemented")
     return 0
 
@@ -260,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     inst = sub.add_parser("instruments", help="list the instrument catalogue")
     inst.add_argument("--implemented", action="store_true", help="only implemented instruments")
+    inst.add_argument("--sources", action="store_true",
+                      help="also the lines of the policy documents each rests on")
     inst.set_defaults(func=_cmd_instruments)
 
     bench = sub.add_parser("bench", help="measure speed and memory against their targets")

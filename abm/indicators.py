@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.farmers import finance as fin
 from agents.farmers import options as opt
 from agents.farmers.economics import income_keur
 from agents.farmers.state import (
@@ -199,9 +200,27 @@ def _at_farmsteads(m: RegionModel, values: np.ndarray) -> np.ndarray:
 
 
 SHARE_INDICATORS: tuple[Indicator, ...] = (
-    Indicator("organic_share", "1", "Share of active holdings farming organically "
-              "(LN-05 target: 15% of farmland in 2030)",
+    Indicator("organic_share", "1", "Share of active holdings farming organically",
               numerator=lambda m: _at_farmsteads(m, m.farms.active & m.farms.organic),
+              denominator=lambda m: _at_farmsteads(m, m.farms.active)),
+    Indicator("organic_area_share", "1", "Share of the utilised area of active holdings farmed "
+              "organically (LN-05 target: 15% of farmland in 2030)",
+              numerator=lambda m: _at_farmsteads(
+                  m, m.farms.total_area_ha * (m.farms.active & m.farms.organic)),
+              denominator=lambda m: _at_farmsteads(m, m.farms.total_area_ha * m.farms.active)),
+)
+
+FINANCE_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("farm_equity_meur", "million euro", "Equity (assets less debt) of the active "
+              "farms at the end of the year (agents.farmers.finance; docs/farm_finance.md)",
+              farm_values=lambda m: m.farms.equity_keur * m.farms.active / 1000.0),
+    Indicator("farm_debt_meur", "million euro", "Debt of the active farms at the end of the "
+              "year", farm_values=lambda m: m.farms.debt_keur * m.farms.active / 1000.0),
+    Indicator("farms_low_solvency_share", "1", "Share of active holdings whose solvency "
+              "(equity over assets) is below the minimum a bank finances an investment at "
+              "(farmers.finance.MIN_SOLVENCY, 0.3)",
+              numerator=lambda m: _at_farmsteads(
+                  m, m.farms.active & (m.farms.solvency < fin.MIN_SOLVENCY)),
               denominator=lambda m: _at_farmsteads(m, m.farms.active)),
 )
 
@@ -378,7 +397,7 @@ PEAT_INDICATORS: tuple[Indicator, ...] = (
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
               + LAND_MARKET_INDICATORS
               + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
-              + RELOCATION_INDICATORS)
+              + RELOCATION_INDICATORS + FINANCE_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

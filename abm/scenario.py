@@ -222,11 +222,11 @@ def _check_parameters(spec: InstrumentSpec, index: int, source: str) -> None:
         field = _dotted(("instruments", index, "parameters", *err["loc"]))
         fields = cls.Parameters.model_fields
         if err["type"] == "extra_forbidden":
-            raise InputError(source, field, "unknown parameter",
+            raise InputError(source, field, f"unknown parameter of {spec.id}",
                              allowed=", ".join(fields) or "no parameters") from None
         info = fields.get(str(err["loc"][0])) if err["loc"] else None
         allowed = _describe_parameter(info) if info is not None else None
-        raise InputError(source, field, err["msg"], allowed=allowed) from None
+        raise InputError(source, field, f"{spec.id}: {err['msg']}", allowed=allowed) from None
 
 
 def _check_semantics(scenario: Scenario, source: str, instrument_years: bool = True) -> None:

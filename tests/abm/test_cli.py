@@ -190,3 +190,18 @@ def test_python_dash_m_abm_behaves_like_ruimte():
     assert result.returncode == 2
     assert result.stderr.startswith("ruimte: error: nope: field 'scenario'")
     assert "Traceback" not in result.stderr
+
+
+def test_instruments_lists_the_lines_each_rests_on(capsys):
+    assert main(["instruments", "--implemented", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert "LN-15" in out and "004_9972baf923c41044.txt:L1419-1425" in out
+    assert out.count("source: ") == out.count(" yes ")
+
+
+def test_a_bad_instrument_parameter_names_the_instrument(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nend_year = 2026\n[[instruments]]\nid = "LN-18"\n'
+                   "parameters = { subsidy_share_of_value = 5.0 }\n")
+    err = _bad(["run", str(bad)], tmp_path, capsys)
+    assert "instruments[0].parameters.subsidy_share_of_value" in err and "LN-18:" in err

@@ -137,22 +137,23 @@ class AandachtsgebiedExtensification(Rule):
 class OrganicTarget(Target):
     """15% of farmland organic by 2030.
 
-    Source: 004_9972baf923c41044.txt:L1226-1228; 004_9972baf923c41044.txt:L1362-1367. The Rijk
-    pays ``payment_eur_ha`` per hectare a year to organic farms and farms converting; when the
-    scenario makes it adaptive, every review raises the payment by a quarter while the national
-    organic share is below the target (and lowers it back toward the start when it is met). The
-    target is on the share of holdings here (the seed's is on area); the payment is an
-    ASSUMPTION.
+    Source: 004_9972baf923c41044.txt:L1362-1367 (the ambition: 15% of the farmland organic in
+    2030); 004_9972baf923c41044.txt:L1226-1228 (organic farming encouraged in the
+    aandachtsgebieden). The Rijk pays ``payment_eur_ha`` per hectare a year to organic farms and
+    farms converting; when the scenario makes it adaptive, every review raises the payment by a
+    quarter while the organic share of the farmland (``organic_area_share``) is below the target
+    (and lowers it back toward the start when it is met). The payment is an ASSUMPTION.
     """
 
-    indicator = "organic_share"
+    indicator = "organic_area_share"
     better = "higher"
     default_owner = "rijk"
     default_scope_layer = "land_mask"
 
     class Parameters(InstrumentParameters):
         organic_share: float = Field(0.15, ge=0.0, le=1.0,
-                                     description="Target share (seed: 15%, 004:L1226-1228)")
+                                     description="Target share of the farmland (seed: 15% in 2030, "
+                                     "004:L1366-1367)")
         payment_eur_ha: float = Field(
             300.0, ge=0.0, le=10000.0, description="Payment to organic farming, euro/ha/yr "
             "(ASSUMPTION; explore 100-1000)")
