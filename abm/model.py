@@ -38,12 +38,12 @@ from abm.regions import province_code
 from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
 from agents.farmers import (
-    base_census_year, create_farms, gbd, land_prices, market_year, relocation)
+    base_census_year, create_farms, finance, gbd, land_prices, market_year, relocation)
 from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.census_break import crosses_break, leave_census, leaving_census
 from agents.farmers.decisions import exit_group, structural_step
-from agents.farmers.economics import gross_margin_keur
+from agents.farmers.economics import gross_margin_keur, income_keur
 from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
 from agents.government import Government, create_governments
@@ -123,7 +123,8 @@ class RegionModel(Model):
         self._market_rng = self.streams.generator("land_market")
         self.farms, self.farms_unplaced_ha = create_farms(
             land, census_year, self._farm_rng,
-            n2000_distance_m=self.distance_to_natura2000_m(sensitive_only=False))
+            n2000_distance_m=self.distance_to_natura2000_m(sensitive_only=False),
+            finance_rng=self.streams.generator("finance"))
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
         self._gbd_rng = self.streams.generator("gbd")
@@ -318,6 +319,9 @@ class RegionModel(Model):
             self.groundwater_depth_cm, self.salinity, factor)
         self.payments_meur, self.payments_owed_meur = settle_payments(
             self.farms, self.policy.payment_sources)
+        finance.update(self.farms, income_keur(self.farms, self.groundwater_depth_cm,
+                                               self.salinity, factor),
+                       (self.payments_meur + self.buyouts.paid_meur) * 1000.0)
         self.farms_left_census = np.zeros(0, dtype=np.int64)
         if crosses_break(self.start_year, year):  # hindcasts across the census break of 2016
             size = gross_margin_keur(self.farms, self.groundwater_depth_cm, self.salinity)

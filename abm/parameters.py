@@ -269,7 +269,8 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
             ("ACCEPT_INTERCEPT", -2.0, "intercept"),
             ("ACCEPT_PER_OFFER", 2.0, "per unit of offer above the farm's value"),
             ("ACCEPT_OLD_NO_SUCCESSOR", 1.5, "for heads aged 55+ without a successor"),
-            ("ACCEPT_PER_ATTITUDE", 1.0, "per unit of attitude above 0.5")):
+            ("ACCEPT_PER_ATTITUDE", 1.0, "per unit of attitude above 0.5"),
+            ("ACCEPT_PER_LEVERAGE", 1.5, "per unit of debt over assets above the mean")):
         _scalar(d, attr, "logit", f"Logit of accepting a buy-out offer: {what}",
                 _relative(default, 0.5))
 
@@ -324,6 +325,30 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
             ("LIVESTOCK_PER_ATTITUDE", 1.0, "per unit of attitude above 0.5")):
         _scalar(r, attr, "logit", f"Logit of accepting a livestock relocation offer: {what}",
                 _relative(default, 0.5))
+
+    f = "agents.farmers.finance"
+    _scalar(f, "OWNED_LAND_SHARE", "1", "Share of a farm's area it owns (the rest is leased)",
+            (0.5, 0.7), share)
+    _scalar(f, "CROP_BUILDINGS_KEUR_HA", "k euro/ha", "Value of buildings and machinery per "
+            "ha of arable and open-field horticulture", (5, 20), pos)
+    _scalar(f, "GLASS_VALUE_KEUR_HA", "k euro/ha", "Book value of greenhouses per ha of glass",
+            (200, 800), pos)
+    _scalar(f, "SOLVENCY_MEAN", "1", "Mean solvency (equity over assets) of the farms at the "
+            "start", (0.55, 0.8), (0.01, 0.99),
+            source="Wageningen Economic Research, Agrimatie 'Balans en financiering' (two "
+            "thirds 2014, 71% 2017, 73% 2020; https://www.agrimatie.nl/ThemaResultaat.aspx?"
+            "subpubID=2232&themaID=2265&indicatorID=2009); ASSUMPTION for the 2023 mean over "
+            "all holdings")
+    _scalar(f, "SOLVENCY_CONCENTRATION", "1", "Concentration (a + b) of the Beta distribution "
+            "of the start solvency", (4, 20), (0.5, math.inf))
+    _scalar(f, "DRAWINGS_KEUR", "k euro/yr", "Household drawings per farm per year", (30, 70),
+            pos)
+    _scalar(f, "OFF_FARM_INCOME_KEUR", "k euro/yr", "Off-farm income of the farm household "
+            "per year", (0, 40), pos)
+    _scalar(f, "INTEREST_RATE", "1/yr", "Interest rate on farm debt", (0.02, 0.05), share)
+    _scalar(f, "MIN_SOLVENCY", "1", "Lowest solvency at which a bank finances low-emission "
+            "technology or a livestock relocation (and the low-solvency indicator's threshold)",
+            (0.2, 0.4), share)
 
     q = "agents.farmers.population"
     _scalar(q, "DAIRY_SHARE_OF_CATTLE_HOLDINGS", "1", "Share of holdings with cattle that "

@@ -24,6 +24,7 @@ COMPONENTS: tuple[str, ...] = (
     "gbd",
     "land_use",
     "relocation",
+    "finance",
 )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.farmers import finance
 from agents.farmers.census import FIRST_YEAR, LAST_YEAR, census, nature_management
+from agents.farmers.land_prices import start_prices_eur_ha
 from agents.farmers.placement import place
 from agents.farmers.population import synthesise_province
 from agents.farmers.state import FarmState
@@ -24,12 +26,17 @@ def base_census_year(start_year: int) -> int:
 def create_farms(
     landscape: Landscape, census_year: int, rng: np.random.Generator,
     n2000_distance_m: np.ndarray | None = None,
+    finance_rng: np.random.Generator | None = None,
 ) -> tuple[FarmState, np.ndarray]:
     """The farms of every province in ``landscape``, calibrated and placed.
 
     ``n2000_distance_m`` (grid shape) is the distance to Natura 2000 that placement avoids; by
     default measured on ``landscape`` (a regional run passes the national one, cut, so that areas
     across its border count).
+
+    With ``finance_rng`` (the run's ``finance`` stream) every farm gets its balance sheet
+    (:func:`agents.farmers.finance.initialise`), drawn after and apart from everything else, so
+    the farms are the same bits with or without it; without it the balance sheets stay empty.
 
     Returns
     -------
@@ -54,4 +61,6 @@ def create_farms(
     for part in parts[1:]:
         farms = farms.concat(part)
     unplaced = place(farms, landscape, areas, rng, n2000_distance_m)
+    if finance_rng is not None:
+        finance.initialise(farms, start_prices_eur_ha(codes), finance_rng)
     return farms, unplaced

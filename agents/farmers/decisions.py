@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.farmers import finance
 from agents.farmers.population import SUCCESSOR_SHARE_50PLUS
 from agents.farmers.state import DAIRY, FARM_TYPES, INTENSIVE, LIVESTOCK, FarmState
 
@@ -148,12 +149,20 @@ def structural_step(farms: FarmState, year: int, rng: np.random.Generator,
 #: without one accept an offer of 1.2 times the value in a year.
 ACCEPT_INTERCEPT, ACCEPT_PER_OFFER, ACCEPT_OLD_NO_SUCCESSOR, ACCEPT_PER_ATTITUDE = (
     -2.0, 2.0, 1.5, 1.0)
+#: ASSUMPTION: logit of accepting a buy-out offer per unit of debt over assets above the mean
+#: (1 - finance.SOLVENCY_MEAN): indebted heads take an offer that clears their debt more readily,
+#: heads with little debt less; zero at the mean and for farms without a balance sheet, so the
+#: mean acceptance stays as above. Explore 0.75-2.25 (+-50%).
+ACCEPT_PER_LEVERAGE = 1.5
 
 
 def accept_probability(farms: FarmState, idx: np.ndarray, offer_share: float) -> np.ndarray:
     """Probability that the heads of farms ``idx`` accept an offer of ``offer_share`` x value."""
     old = (farms.age_yr[idx] >= 55) & ~farms.successor[idx]
+    mean = 1.0 - finance.SOLVENCY_MEAN
+    leverage = np.where(farms.assets_keur[idx] > 0, 1.0 - farms.solvency[idx], mean)
     logit = (ACCEPT_INTERCEPT + ACCEPT_PER_OFFER * (offer_share - 1.0)
              + ACCEPT_OLD_NO_SUCCESSOR * old
-             + ACCEPT_PER_ATTITUDE * (farms.attitude[idx] - 0.5))
+             + ACCEPT_PER_ATTITUDE * (farms.attitude[idx] - 0.5)
+             + ACCEPT_PER_LEVERAGE * (leverage - mean))
     return 1.0 / (1.0 + np.exp(-logit))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.allocation import largest_remainder
+from agents.farmers import finance
 from agents.farmers.economics import (
     CAPACITY_VALUE_KEUR_PER_HEAD,
     INCOME_SHARE,
@@ -107,7 +108,8 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
 
     Unavailable options are -inf: herd options without livestock, intensification where the
     farmstead lies under a ``no_intensification`` mask, switching to a state the farm already
-    has, technology where it already has it.
+    has, technology where it already has it or where its solvency is below
+    :data:`agents.farmers.finance.MIN_SOLVENCY` (no bank finances it).
     """
     n = farms.n
     area = farms.total_area_ha
@@ -137,7 +139,7 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     nature = NATURE_SHARE * area * (
         (NATURE_PAYMENT_EUR_HA / 1000.0) - NATURE_MARGIN_LOSS * per_ha * INCOME_SHARE)
     d[join, NATURE] = (nature + NATURE_SHARE * pay("nature_management"))[join]
-    tech = livestock & ~farms.low_emission
+    tech = livestock & ~farms.low_emission & (farms.solvency >= finance.MIN_SOLVENCY)
     d[tech, TECHNOLOGY] = (-TECHNOLOGY_COST_SHARE * herd_value * ANNUITY
                            + pay("technology"))[tech]
     d[~farms.active] = -np.inf

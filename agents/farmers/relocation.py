@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import fftconvolve
 
+from agents.farmers import finance
 from agents.farmers.economics import (
     CAPACITY_VALUE_KEUR_PER_HEAD,
     INCOME_SHARE,
@@ -163,11 +164,13 @@ def choose_greenhouse(utility: np.ndarray, u: np.ndarray, forced: np.ndarray) ->
 
 def livestock_accept_probability(farms: FarmState, idx: np.ndarray, share: float) -> np.ndarray:
     """Probability that the heads of farms ``idx`` accept a relocation subsidy of ``share`` x the
-    value of their production capacity."""
+    value of their production capacity; 0 for farms whose solvency is below
+    :data:`agents.farmers.finance.MIN_SOLVENCY` (no bank finances the rest of the move)."""
     future = farms.successor[idx] | (farms.age_yr[idx] < 50)
     logit = (LIVESTOCK_INTERCEPT + LIVESTOCK_PER_SHARE * (share - 0.5)
              + LIVESTOCK_FUTURE * future + LIVESTOCK_PER_ATTITUDE * (farms.attitude[idx] - 0.5))
-    return 1.0 / (1.0 + np.exp(-logit))
+    financed = farms.solvency[idx] >= finance.MIN_SOLVENCY
+    return financed / (1.0 + np.exp(-logit))
 
 
 def swap_sites(farms: FarmState, movers: np.ndarray, sites: np.ndarray,

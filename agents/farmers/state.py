@@ -61,6 +61,13 @@ class FarmState:
         Land of the farm taken out of production for groenblauwe dooradering (field margins,
         hedgerows, ditch banks, buffer strips; ha). Part of ``area_ha`` (the parcels stay with
         the farm); zeros when not given.
+    assets_keur, debt_keur : ndarray of float64
+        The farm's balance sheet (k euro; :mod:`agents.farmers.finance`): assets (owned land,
+        production capacity, buildings and machinery, cash) and debt. Zeros when not given: a
+        farm without a balance sheet counts as solvent (:attr:`solvency` 1).
+    herd_value_keur : ndarray of float64
+        The value of the production capacity booked in ``assets_keur`` at the last yearly update
+        (k euro; herd changes move assets and debt alike). Zeros when not given.
     """
 
     province_id: np.ndarray
@@ -81,10 +88,14 @@ class FarmState:
     parcel_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     parcel_ha: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
     gbd_ha: np.ndarray | None = None
+    assets_keur: np.ndarray | None = None
+    debt_keur: np.ndarray | None = None
+    herd_value_keur: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        if self.gbd_ha is None:
-            self.gbd_ha = np.zeros(len(self.farm_type), np.float64)
+        for name in ("gbd_ha", "assets_keur", "debt_keur", "herd_value_keur"):
+            if getattr(self, name) is None:
+                setattr(self, name, np.zeros(len(self.farm_type), np.float64))
 
     @property
     def n(self) -> int:
@@ -94,6 +105,19 @@ class FarmState:
     def total_area_ha(self) -> np.ndarray:
         """Utilised area per farm (ha)."""
         return self.area_ha.sum(axis=1)
+
+    @property
+    def equity_keur(self) -> np.ndarray:
+        """Equity per farm: assets less debt (k euro)."""
+        return self.assets_keur - self.debt_keur
+
+    @property
+    def solvency(self) -> np.ndarray:
+        """Equity over assets per farm (1 for a farm without a balance sheet; 0 for debt
+        without assets)."""
+        assets = self.assets_keur
+        return np.where(assets > 0, self.equity_keur / np.where(assets > 0, assets, 1.0),
+                        np.where(self.debt_keur > 0, 0.0, 1.0))
 
     def animal(self, name: str) -> np.ndarray:
         """Head of one livestock class per farm."""
