@@ -74,6 +74,9 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
     with atomic_folder(out) as tmp:
         frame = model.indicators()
         frame.to_parquet(tmp / "indicators.parquet", index=False)
+        from agents.farmers.table import farm_table
+
+        farm_table(model).to_parquet(tmp / "farms.parquet", index=False)
         (tmp / "maps").mkdir()
         maps = model.maps()
         for name, values in maps.items():

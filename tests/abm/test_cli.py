@@ -43,6 +43,19 @@ def test_run_writes_indicators_maps_figures_and_manifest(run_dir):
     assert not list(run_dir.parent.glob(".*partial*"))
 
 
+def test_farms_table_has_every_farm_and_its_deposition_on_natura2000(run_dir):
+    farms = pd.read_parquet(run_dir / "farms.parquet")
+    frame = pd.read_parquet(run_dir / "indicators.parquet")
+    nl = frame[(frame.level == "nl") & (frame.year == 2027)].iloc[0]
+    assert farms.active.sum() == nl.farms_total
+    assert farms.farm_id.is_unique and len(farms) > nl.farms_total
+    assert farms[farms.active].dairy_cows.sum() == nl.dairy_cows
+    assert farms.nh3_emission_kg.sum() / 1e6 == pytest.approx(nl.nh3_emission_kt)
+    assert (farms.n2000_contribution_mol_yr >= 0).all()
+    assert (farms[~farms.active].nh3_emission_kg == 0).all()
+    assert set(farms.province) == {f"PV{n}" for n in range(20, 32)}
+
+
 def test_maps_are_geotiffs_in_rd_new(run_dir):
     with rasterio.open(run_dir / "maps" / "land_use.tif") as src:
         assert src.crs.to_epsg() == 28992
