@@ -280,6 +280,9 @@ LAND_MARKET_INDICATORS: tuple[Indicator, ...] = (
               numerator=lambda m: m.land_price_eur_ha[m.landscape["province_id"]]
               * _farmland_ha(m),
               denominator=_farmland_ha),
+    Indicator("land_bought_by_nature_organisations_ha", "ha", "Farmland next to Natura 2000 "
+              "that nature organisations bought this year from their own money (it becomes "
+              "nature)", cell_values=lambda m: m.nature_org_bought_ha),
     Indicator("land_bank_ha", "ha", "Farmland held by the provincial land banks at the end of "
               "the year", cell_values=lambda m: m.land_bank.stock_ha.reshape(m.land_use.shape)),
     Indicator("land_bank_bought_ha", "ha", "Farmland the land banks bought this year",
@@ -290,6 +293,15 @@ LAND_MARKET_INDICATORS: tuple[Indicator, ...] = (
     Indicator("grassland_converted_ha", "ha", "Grassland ploughed into arable or open-field "
               "horticulture this year by the farms that took it over",
               cell_values=lambda m: m.grassland_converted_ha),
+    Indicator("farms_sold_land", "holdings", "Active holdings that sold part of their land on "
+              "the land market this year and farm on (option sell_land; docs/land_options.md)",
+              farm_values=lambda m: m.land_sales.sold_ha > 0),
+    Indicator("farms_sold_land_for_nature", "holdings", "Active holdings that sold land inside "
+              "a land-purchase zone to a government for nature this year and farm on (option "
+              "nature_land)", farm_values=lambda m: m.land_sales.nature_ha > 0),
+    Indicator("land_sold_by_active_farms_ha", "ha", "Land active holdings sold this year, on "
+              "the market and for nature (counted at the seller's farmstead)",
+              farm_values=lambda m: m.land_sales.sold_ha + m.land_sales.nature_ha),
 )
 
 

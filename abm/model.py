@@ -38,7 +38,9 @@ from abm.regions import province_code
 from abm.rng import RunStreams
 from abm.scenario import DEFAULT_OWNER, Scenario, load_scenario
 from agents.farmers import (
-    base_census_year, create_farms, finance, gbd, land_prices, market_year, relocation)
+    base_census_year, create_farms, finance, gbd, land_options, land_prices, market_year,
+    relocation)
+from agents.farmers import set_soil
 from agents.farmers.agent import Farmer
 from agents.farmers.buyouts import BuyoutRecord, respond_to_offers
 from agents.farmers.census_break import crosses_break, leave_census, leaving_census
@@ -46,6 +48,7 @@ from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.economics import gross_margin_keur, income_keur
 from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
+from agents import nature_organisations
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
@@ -131,6 +134,7 @@ class RegionModel(Model):
         #: Hectares of groenblauwe dooradering the farms took up this year (NPLG-GBD-10PCT).
         self.gbd_added_ha = np.zeros(self.farms.n)
         self.choices = Choices.none(self.farms.n)
+        self.land_sales = land_options.LandSales.empty(self.farms.n)
         self.payments_meur = np.zeros(self.farms.n)
         self.payments_owed_meur = np.zeros(self.farms.n)
         self.farms_leaving = np.zeros(0, dtype=np.int64)
@@ -310,7 +314,8 @@ class RegionModel(Model):
                               self.policy.payments_eur_ha_yr,
                               self.policy.masks.get("no_intensification"),
                               self.landscape["corop_id"], self._options_rng, self.salinity,
-                              factor)
+                              factor, self.land_price_cell_eur_ha,
+                              [o for o in self.policy.offers if o.get("land_purchase")])
         self.gbd_added_ha = gbd.take_up(
             self.farms, self._gbd_rng.random(self.farms.n),
             self.policy.cell_targets.get("gbd_target_share"),
@@ -346,12 +351,15 @@ class RegionModel(Model):
             distance, year, self._relocation_rng)
         self.farms_leaving = np.union1d(self.farms_leaving,
                                         np.flatnonzero(self.relocations.exited))
+        set_soil(self.farms, self.landscape)  # movers farm on the soil of their new site
 
     def _clear_land_market(self) -> None:
         """Prices per province follow last year's demand and supply; governments buy land for
         nature first, then the land banks, then neighbours take the rest
         (agents.farmers.market_year)."""
-        market_year.clear(self, self.year + 1)
+        with land_options.on_market(self):  # land active farms sell (sell_land)
+            market_year.clear(self, self.year + 1)
+        land_options.sell_to_nature(self)  # land active farms offer for nature (nature_land)
 
     def _manage_water(self) -> None:
         """Waterschappen move groundwater toward this year's targets; the coast salinises under
@@ -434,6 +442,9 @@ class RegionModel(Model):
         self.land_reference_keur_ha = market_year.reference_return_keur_ha(
             self.farms, self.groundwater_depth_cm, self.salinity, self.land_price_eur_ha.size)
         self.land_bank = LandBank.empty(land.grid.shape[0] * land.grid.shape[1])
+        #: Nature organisations as buyers (one per province) and what they bought this year.
+        self.nature_organisations = nature_organisations.create(self)
+        self.nature_org_bought_ha = np.zeros(land.grid.shape)
         self.grassland_converted_ha = np.zeros(land.grid.shape)
         self._land_use_rng = self.streams.generator("land_use")
         self.land_bid_scale = market_year.start_bid_scale(self)

@@ -144,8 +144,10 @@ def _elements(name: str, module: str, attr: str, unit: str, definition: str,
 def _array(module: str, attr: str, unit: str, definition: str, rows: list[str],
            cols: list[str] | None = None, use_cols: list[str] | None = None, *,
            relative: float | None = None, absolute: float | None = None,
-           bounds=(0.0, math.inf), source: str = ASSUMPTION) -> None:
-    """A 1-D array labelled by ``rows``, or a 2-D one by ``rows`` x ``use_cols`` (of ``cols``)."""
+           bounds=(0.0, math.inf), source: str = ASSUMPTION,
+           use_rows: list[str] | None = None) -> None:
+    """A 1-D array labelled by ``rows``, or a 2-D one by ``use_rows`` (of ``rows``, default all)
+    x ``use_cols`` (of ``cols``, default all)."""
     value = getattr(importlib.import_module(module), attr)
     name = f"{_short(module)}.{attr}"
     if cols is None:
@@ -153,7 +155,7 @@ def _array(module: str, attr: str, unit: str, definition: str, rows: list[str],
         labels = list(rows)
     else:
         use = use_cols or cols
-        index = [(i, cols.index(c)) for i in range(len(rows)) for c in use]
+        index = [(rows.index(r), cols.index(c)) for r in (use_rows or rows) for c in use]
         labels = [f"{rows[i]}.{cols[j]}" for i, j in index]
     defaults = [float(value[ix]) for ix in index]
 
@@ -274,6 +276,11 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
         _scalar(d, attr, "logit", f"Logit of accepting a buy-out offer: {what}",
                 _relative(default, 0.5))
 
+    _array("agents.farmers.economics", "SOIL_MARGIN_FACTOR", "1", "Margin per ha of a land use "
+           "on a soil relative to the national standard", ["unknown", *SOILS],
+           list(LAND_USES), ["arable", "horticulture_open", "grassland"], absolute=0.1,
+           bounds=(0.0, 3.0), use_rows=["zand", "klei", "veen", "loess"])
+
     m = "agents.farmers.land_market"
     _scalar(m, "DECAY_M", "m", "Distance decay of bids for land", (1000, 5000),
             (100.0, math.inf))
@@ -283,6 +290,28 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
             "of a parcel it takes over", (0, 0.6), prob)
     _scalar(m, "PEAT_PLOUGH_FACTOR", "1", "Factor on the ploughing probability on peat", (0, 1),
             prob)
+
+    no = "agents.nature_organisations"
+    _scalar(no, "NATIONAL_BUDGET_MEUR_PER_YR", "million euro/yr", "What nature organisations "
+            "together spend on farmland next to Natura 2000 a year", (0, 60), (0.0, 1000.0))
+    _scalar(no, "MAX_DISTANCE_M", "m", "Nature organisations buy farmland within this "
+            "distance of Natura 2000", (250, 1000), (0.0, 10000.0))
+    _scalar(no, "PRICE_SHARE", "1", "Price nature organisations pay, as a share of the cell's "
+            "price", (1.0, 1.2), (0.1, 3.0))
+
+    lo = "agents.farmers.land_options"
+    _scalar(lo, "SELL_SHARE", "1", "Share of its area a farm that chooses sell_land sells",
+            (0.1, 0.3), share)
+    _scalar(lo, "SELL_MIN_AREA_HA", "ha", "Smallest farm that sells part of its land "
+            "(sell_land)", (5, 20), pos)
+    _scalar(lo, "SALE_RETURN_RATE", "1/yr", "Net yearly return a farmer gets on the proceeds "
+            "of land sold (sell_land, nature_land)", (0.005, 0.03), share)
+    _scalar(lo, "SELL_OLD_NO_SUCCESSOR", "utility", "Utility of selling land (sell_land, "
+            "nature_land) for heads aged OLD_AGE_YR+ without a successor", (0, 2), pos)
+    _scalar(lo, "OLD_AGE_YR", "yr", "Age from which a head without a successor downsizes "
+            "(sell_land, nature_land)", (55, 65), ages, kind="int")
+    _scalar(lo, "NATURE_LAND_MAX_SHARE", "1", "Most of its area a farm offers for nature in a "
+            "year (nature_land)", (0.25, 0.75), share)
 
     p = "agents.farmers.land_prices"
     _scalar(p, "DESIGNATED_PRICE_RATIO", "1", "Value of land with a nature designation "

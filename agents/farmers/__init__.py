@@ -11,7 +11,7 @@ import numpy as np
 from agents.farmers import finance
 from agents.farmers.census import FIRST_YEAR, LAST_YEAR, census, nature_management
 from agents.farmers.land_prices import start_prices_eur_ha
-from agents.farmers.placement import place
+from agents.farmers.placement import SOILS, place
 from agents.farmers.population import synthesise_province
 from agents.farmers.state import FarmState
 from environment.landscape import Landscape
@@ -21,6 +21,16 @@ def base_census_year(start_year: int) -> int:
     """The census the farms start from: the year before the first simulated year, within the
     definitive census years."""
     return int(np.clip(start_year - 1, FIRST_YEAR, LAST_YEAR))
+
+
+def set_soil(farms: FarmState, landscape: Landscape) -> None:
+    """Each farm's soil: that of its farmstead's cell (0 where it has none), in place."""
+    if tuple(landscape.codes("soil")) != SOILS:
+        raise ValueError(f"the landscape's soil codes {landscape.codes('soil')} differ from "
+                         f"the farmer model's {SOILS}")
+    cells = farms.farmstead_cell
+    soil = landscape["soil_id"].ravel()[np.maximum(cells, 0)]
+    farms.soil_id = np.where(cells >= 0, soil, 0).astype(np.uint8)
 
 
 def create_farms(
@@ -61,6 +71,7 @@ def create_farms(
     for part in parts[1:]:
         farms = farms.concat(part)
     unplaced = place(farms, landscape, areas, rng, n2000_distance_m)
+    set_soil(farms, landscape)
     if finance_rng is not None:
         finance.initialise(farms, start_prices_eur_ha(codes), finance_rng)
     return farms, unplaced

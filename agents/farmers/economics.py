@@ -33,6 +33,21 @@ GRASS_OPTIMUM_DEPTH_CM = 40.0
 
 
 
+#: ASSUMPTION: margin per ha of each land use on each soil relative to the national standard
+#: (rows: unknown soil, then :data:`agents.farmers.placement.SOILS`; columns: LAND_USES). Arable yields most on clay and loess and
+#: least on peat, open-field horticulture (bulbs) does well on sand, grassland best on clay and
+#: peat; greenhouses do not depend on the soil. Explore each +-0.1.
+SOIL_MARGIN_FACTOR = np.array([
+    # arable  hort_open  greenhouse  grassland
+    [1.00,    1.00,      1.00,       1.00],   # unknown
+    [0.90,    1.05,      1.00,       0.95],   # zand
+    [1.15,    1.00,      1.00,       1.05],   # klei
+    [0.80,    0.90,      1.00,       1.05],   # veen
+    [1.10,    1.00,      1.00,       1.00],   # loess
+    [1.00,    1.00,      1.00,       1.00],   # water
+    [1.00,    1.00,      1.00,       1.00],   # onbekend
+])
+
 #: ASSUMPTION: share of the margin of arable and open-field horticulture (and of grassland) lost
 #: at a salinity index of 1; explore 0.3-0.8 (and 0.1-0.3).
 SALT_LOSS_CROPS, SALT_LOSS_GRASS = 0.5, 0.2
@@ -71,14 +86,15 @@ def gbd_factor(farms: FarmState) -> np.ndarray:
 def gross_margin_keur(farms: FarmState, depth_cm: np.ndarray,
                       salinity: np.ndarray | None = None,
                       margin_factor: np.ndarray | None = None) -> np.ndarray:
-    """Standard gross margin per farm (k euro/yr), with the wet-grassland and salinity losses.
+    """Standard gross margin per farm (k euro/yr), by soil (:data:`SOIL_MARGIN_FACTOR`, the
+    farmstead's soil), with the wet-grassland and salinity losses.
 
     Land in groenblauwe dooradering (``farms.gbd_ha``) loses its margin pro rata: the margin of
     the open-field crops and of the grazing livestock falls by the share of the open land in it.
     ``margin_factor`` (per cell, 1 = none; NaN = none) multiplies the margin of the open-field
     crops and grazing livestock on each farm's land (the drought loss of WBS-33).
     """
-    crops = farms.area_ha * MARGIN_KEUR_PER_HA
+    crops = farms.area_ha * MARGIN_KEUR_PER_HA * SOIL_MARGIN_FACTOR[farms.soil_id]
     wet = np.maximum(GRASS_OPTIMUM_DEPTH_CM - land_groundwater_cm(farms, depth_cm), 0.0)
     grass_factor = np.clip(1.0 - GRASS_LOSS_PER_CM * wet, 0.0, 1.0)
     if salinity is not None:

@@ -62,7 +62,8 @@ def cell_xy(cells: np.ndarray, grid: Grid) -> np.ndarray:
 
 def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
                    n_cells: int, cell_price_eur_ha: np.ndarray | None = None,
-                   rank: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   rank: np.ndarray | None = None,
+                   parcels_on_sale: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Let governments buy the land of ``leaving`` farms in their purchase areas.
 
     Each purchase (from a land-purchase instrument, or the land bank) names its cells (flat
@@ -71,6 +72,8 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
     regional price of the cell) or, in older offers, a flat ``price_keur_ha``. Parcels are bought
     in order of ``rank`` (an LN-09 ladder class per cell, lower first; none: all equal), then
     priority, while the payer's budget covers them; bought parcels leave the farm arrays.
+    ``parcels_on_sale`` (bool per parcel) puts further parcels on sale: land active farms offer
+    for nature (:mod:`agents.farmers.land_options`).
 
     Returns
     -------
@@ -81,8 +84,10 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
     meur_cells = np.zeros(n_cells)
     is_leaving = np.zeros(farms.n, dtype=bool)
     is_leaving[leaving] = True
+    extra = (np.zeros(farms.parcel_farm.size, dtype=bool) if parcels_on_sale is None
+             else np.asarray(parcels_on_sale, dtype=bool))
     for purchase in purchases:
-        on_sale = np.flatnonzero(is_leaving[farms.parcel_farm]
+        on_sale = np.flatnonzero((is_leaving[farms.parcel_farm] | extra)
                                  & purchase["cells"][farms.parcel_cell])
         cells = farms.parcel_cell[on_sale]
         keys = [purchase["priority"][cells]]
@@ -106,6 +111,7 @@ def buy_for_nature(farms: FarmState, leaving: np.ndarray, purchases: list[dict],
             meur_cells[farms.parcel_cell[p]] += c
         if bought:
             remove_parcels(farms, np.asarray(bought, dtype=np.int64))
+            extra = np.delete(extra, bought)
     return ha_cells, meur_cells
 
 

@@ -5,7 +5,8 @@
 2. Governments buy land for nature (NPLG-LAND-PURCHASE), the LN-09 ladder first when in force,
    at a share of the cell's price (regional price x designation factor).
 3. Provincial land banks buy in the aandachtsgebied, then let go of land held long enough
-   (:mod:`agents.farmers.land_bank`).
+   (:mod:`agents.farmers.land_bank`); nature organisations buy next to Natura 2000 from their
+   own money (:mod:`agents.nature_organisations`).
 4. Neighbours take the rest (:func:`agents.farmers.land_market.reallocate`), bidding with their
    marginal return of land; crop farms may plough grassland they take over unless WBS-27 keeps it.
 5. Demand (the farms' bids plus what governments bought) and supply (land of farms that stop)
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents import nature_organisations
 from agents.farmers import land_prices as lp
 from agents.farmers.decisions import structural_step
 from agents.farmers.economics import gross_margin_keur
@@ -140,7 +142,11 @@ def clear(model: RegionModel, year: int) -> None:
     paid += bank.buy(farms, leaving, [o["bank"] for o in offers if o.get("bank")], cell_price,
                      rank, year)
     to_nature = bank.issue(farms, grid, year, cell_price)
-    model.nature_bought_ha = (bought + to_nature).reshape(shape)
+    # nature organisations, from their own money, next to Natura 2000
+    by_orgs, _ = buy_for_nature(farms, leaving, nature_organisations.offers(
+        model, model.nature_organisations), n_cells, cell_price, rank)
+    model.nature_org_bought_ha = by_orgs.reshape(shape)
+    model.nature_bought_ha = (bought + to_nature + by_orgs).reshape(shape)
     model.land_purchase_meur = paid.reshape(shape)
     model.nature_gained_ha += model.nature_bought_ha
 
@@ -155,7 +161,8 @@ def clear(model: RegionModel, year: int) -> None:
     model.grassland_converted_ha = np.bincount(
         farms.parcel_cell[sold], weights=ploughed, minlength=n_cells).reshape(shape)
 
-    governments = np.bincount(province, weights=bought + bank.bought_ha, minlength=n_prov)
+    governments = np.bincount(province, weights=bought + bank.bought_ha + by_orgs,
+                              minlength=n_prov)  # and the nature organisations
     model.land_demand_ha = lp.smooth(model.land_demand_ha, bids_ha(model, weight) + governments)
     model.land_supply_ha = lp.smooth(model.land_supply_ha, supply)
     cap_to_open_area(farms)  # green-blue veining stays with the land a farm now holds

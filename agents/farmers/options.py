@@ -12,8 +12,10 @@ logit (Gumbel-max) with a strong preference for staying as it is (inertia). Util
 Effects: extensify lowers the herd by :data:`HERD_STEP` and intensify raises it by as much as the
 production rights that extensifying farms of its province sell (:func:`trade_rights`); organic
 and natuurbeheer switch the farm's state; technology multiplies its emission factor by
-:data:`TECHNOLOGY_FACTOR` and marks the farm low-emission. Every number is an ASSUMPTION with a
-range (docs/farmers.md); none is calibrated yet against observed adoption.
+:data:`TECHNOLOGY_FACTOR` and marks the farm low-emission. ``sell_land`` (sell part of the land on
+the market) and ``nature_land`` (sell land in a purchase zone for nature) are carried out in the
+market phase (:mod:`agents.farmers.land_options`, docs/land_options.md). Every number is an
+ASSUMPTION with a range (docs/farmers.md); none is calibrated yet against observed adoption.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.allocation import largest_remainder
-from agents.farmers import finance
+from agents.farmers import finance, land_options
 from agents.farmers.economics import (
     CAPACITY_VALUE_KEUR_PER_HEAD,
     INCOME_SHARE,
@@ -34,10 +36,11 @@ from agents.farmers.economics import (
 from agents.farmers.state import FarmState
 
 OPTIONS: tuple[str, ...] = ("stay", "intensify", "extensify", "organic", "nature_management",
-                            "technology")
-STAY, INTENSIFY, EXTENSIFY, ORGANIC, NATURE, TECHNOLOGY = range(len(OPTIONS))
+                            "technology", "sell_land", "nature_land")
+STAY, INTENSIFY, EXTENSIFY, ORGANIC, NATURE, TECHNOLOGY, SELL_LAND, NATURE_LAND = range(
+    len(OPTIONS))
 #: Options that count as 'green' for the attitude term.
-GREEN = np.array([0.0, 0.0, 1.0, 1.0, 1.0, 1.0])
+GREEN = np.array([0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0])
 
 #: ASSUMPTION: utility of staying as it is; explore 5-8 (with 6, an option worth nothing extra is
 #: chosen by about 0.25% of farms a year).
@@ -103,8 +106,14 @@ class Choices:
 def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
                         no_intensification: np.ndarray | None,
                         salinity: np.ndarray | None = None,
-                        margin_factor: np.ndarray | None = None) -> np.ndarray:
+                        margin_factor: np.ndarray | None = None,
+                        land_price_eur_ha: np.ndarray | None = None,
+                        land_offers: list[dict] | None = None) -> np.ndarray:
     """Change of family income per farm (k euro/yr) of each option, shape (farms, OPTIONS).
+
+    ``sell_land`` and ``nature_land`` (:mod:`agents.farmers.land_options`) need this year's land
+    price per cell (``land_price_eur_ha``) and, for ``nature_land``, the land-purchase offers in
+    force (``land_offers``); without them they are unavailable.
 
     Unavailable options are -inf: herd options without livestock, intensification where the
     farmstead lies under a ``no_intensification`` mask, switching to a state the farm already
@@ -142,6 +151,8 @@ def income_changes_keur(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: 
     tech = livestock & ~farms.low_emission & (farms.solvency >= finance.MIN_SOLVENCY)
     d[tech, TECHNOLOGY] = (-TECHNOLOGY_COST_SHARE * herd_value * ANNUITY
                            + pay("technology"))[tech]
+    d[:, SELL_LAND:] = land_options.income_changes_keur(farms, margin, land_price_eur_ha,
+                                                        land_offers)
     d[~farms.active] = -np.inf
     d[~farms.active, STAY] = 0.0
     return d
@@ -164,17 +175,21 @@ def neighbour_shares(farms: FarmState, corop_of_cell: np.ndarray) -> np.ndarray:
 def choose(farms: FarmState, depth_cm: np.ndarray, payment_eur_ha: dict,
            no_intensification: np.ndarray | None, corop_of_cell: np.ndarray,
            rng: np.random.Generator, salinity: np.ndarray | None = None,
-           margin_factor: np.ndarray | None = None) -> Choices:
+           margin_factor: np.ndarray | None = None,
+           land_price_eur_ha: np.ndarray | None = None,
+           land_offers: list[dict] | None = None) -> Choices:
     """Choose and carry out one option per active farm, in place.
 
-    Draws ``farms.n x len(OPTIONS)`` uniforms every year, whatever the choices.
+    Draws ``farms.n x len(OPTIONS)`` uniforms every year, whatever the choices. ``sell_land``
+    and ``nature_land`` are carried out in the market phase (:mod:`agents.farmers.land_options`).
     """
     u = rng.random((farms.n, len(OPTIONS)))
     utility = (income_changes_keur(farms, depth_cm, payment_eur_ha, no_intensification,
-                                   salinity, margin_factor)
+                                   salinity, margin_factor, land_price_eur_ha, land_offers)
                / INCOME_SCALE_KEUR
                + ATTITUDE_WEIGHT * GREEN * (farms.attitude[:, None] - 0.5)
                + NEIGHBOUR_WEIGHT * neighbour_shares(farms, corop_of_cell))
+    utility[:, SELL_LAND:] += land_options.utility_bonus(farms)
     utility[:, STAY] = INERTIA
     gumbel = -np.log(-np.log(np.clip(u, 1e-12, 1 - 1e-12)))
     option = np.argmax(utility + gumbel, axis=1).astype(np.int8)

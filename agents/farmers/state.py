@@ -68,6 +68,10 @@ class FarmState:
     herd_value_keur : ndarray of float64
         The value of the production capacity booked in ``assets_keur`` at the last yearly update
         (k euro; herd changes move assets and debt alike). Zeros when not given.
+    soil_id : ndarray of uint8
+        Soil (landscape ``soil`` code, 1-based; 0 unknown) of the farmstead's cell, which stands
+        for the farm's land in the margins (:data:`agents.farmers.economics.SOIL_MARGIN_FACTOR`).
+        Zeros when not given.
     """
 
     province_id: np.ndarray
@@ -91,11 +95,14 @@ class FarmState:
     assets_keur: np.ndarray | None = None
     debt_keur: np.ndarray | None = None
     herd_value_keur: np.ndarray | None = None
+    soil_id: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("gbd_ha", "assets_keur", "debt_keur", "herd_value_keur"):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(len(self.farm_type), np.float64))
+        if self.soil_id is None:
+            self.soil_id = np.zeros(len(self.farm_type), np.uint8)
 
     @property
     def n(self) -> int:

@@ -28,7 +28,8 @@ def farm_table(model: RegionModel) -> pd.DataFrame:
     ``organic``, ``nature_management``, ``extensive``, ``low_emission``, ``emission_factor``,
     ``gbd_ha``, ``age_yr``, ``successor``, ``nh3_emission_kg`` (this year),
     ``n2000_contribution_mol_yr`` (its deposition on nitrogen-sensitive Natura 2000, the basis of
-    buy-out eligibility) and ``income_keur`` (family farm income this year).
+    buy-out eligibility), ``income_keur`` (family farm income this year), ``assets_keur`` and
+    ``debt_keur`` (the balance sheet) and ``soil``.
 
     Examples
     --------
@@ -66,5 +67,9 @@ def farm_table(model: RegionModel) -> pd.DataFrame:
         "n2000_contribution_mol_yr": np.asarray(model.farm_n2000_contribution_mol,
                                                 dtype=np.float64),
         "income_keur": income,
+        "assets_keur": farms.assets_keur.copy(), "debt_keur": farms.debt_keur.copy(),
+        "soil": pd.Categorical.from_codes(
+            farms.soil_id.astype(np.int64),
+            categories=["unknown", *model.landscape.codes("soil")]),
     })
     return pd.DataFrame(columns)

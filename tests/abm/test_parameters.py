@@ -80,6 +80,8 @@ def _config(p: mp.Parameter) -> tuple:
         region = KDW_REGION[label]
     elif p.attr == "SOIL_PREFERENCE":
         region = SOIL_REGION[label]
+    elif p.attr == "SOIL_MARGIN_FACTOR":  # name ...SOIL_MARGIN_FACTOR.<soil>.<land use>
+        region = SOIL_REGION[p.name.split(".")[-2]]
     elif p.module == "environment.salinity" or p.attr.startswith("SALT_LOSS"):
         region, driver = "Zeeland", (label if p.attr == "DRIVERS" else "strong")
     elif p.attr in GREENHOUSE or p.attr.startswith("CLUSTER_"):

@@ -27,3 +27,21 @@ def test_capacity_value_grows_with_the_herd_and_exceeds_the_rights(nl1000):
     assert np.allclose(eco.capacity_value_keur(farms) - before,
                        10 * eco.CAPACITY_VALUE_KEUR_PER_HEAD[0])
     assert (eco.RIGHTS_VALUE_KEUR_PER_HEAD < eco.CAPACITY_VALUE_KEUR_PER_HEAD).all()
+
+
+def test_arable_land_earns_more_on_clay_than_on_peat_and_each_farm_has_its_soil(nl1000):
+    from agents.farmers.placement import SOILS
+    from agents.farmers.state import ARABLE, GREENHOUSE
+
+    farms, _ = create_farms(nl1000, 2023, np.random.default_rng(1))
+    soil = nl1000["soil_id"].ravel()[farms.farmstead_cell]
+    assert np.array_equal(farms.soil_id, soil)
+    depth = np.full(nl1000.grid.shape, 60.0)
+    arable = np.flatnonzero(farms.farm_type == ARABLE)[:50]
+    glass = np.flatnonzero(farms.farm_type == GREENHOUSE)[:50]
+    by_soil = {}
+    for name in ("klei", "veen"):
+        farms.soil_id[:] = SOILS.index(name) + 1
+        by_soil[name] = eco.gross_margin_keur(farms, depth)
+    assert (by_soil["klei"][arable] > by_soil["veen"][arable]).all()
+    assert np.allclose(by_soil["klei"][glass], by_soil["veen"][glass])  # glass: no soil
