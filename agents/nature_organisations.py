@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 #: ASSUMPTION: what the nature organisations together spend on farmland a year (million euro);
 #: explore 0-60 (20 million euro buys about 250 ha at 80,000 euro/ha).
 NATIONAL_BUDGET_MEUR_PER_YR = 20.0
-#: ASSUMPTION: they buy land within this distance of Natura 2000 (m, cell centres; land bordering
-#: the reserves; at least one cell: on a 1000 m grid the adjacent cells); explore 250-1,000.
+#: ASSUMPTION: they buy land within this distance of Natura 2000 (m, from the cell's edge: the
+#: centre distance less half a cell; land bordering the reserves); explore 250-1,000.
 MAX_DISTANCE_M = 500.0
 #: ASSUMPTION: the price they pay as a share of the cell's price (the nature-designation discount
 #: of the land market applies through the cell's price); explore 1.0-1.2.
@@ -73,8 +73,8 @@ def offers(model: RegionModel, organisations: list[NatureOrganisation]) -> list[
         return []
     land = model.landscape
     distance = model.distance_to_natura2000_m(sensitive_only=False).ravel()
-    # at a coarse grid the adjacent cells stand for the land bordering the reserves
-    near = distance <= max(MAX_DISTANCE_M, land.grid.cell_size_m)
+    # distance from the cell's edge, not its centre: at 1000 m the adjacent cells count
+    near = distance <= MAX_DISTANCE_M + land.grid.cell_size_m / 2
     province = land["province_id"].ravel()
     codes = land.codes("province")
     out = []

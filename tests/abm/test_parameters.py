@@ -148,8 +148,8 @@ def _far_value(p: mp.Parameter):
     """The allowed bound farthest from the default (the largest in-range change); for critical
     deposition values the low bound, where deposition exceeds them."""
     value = p.high if p.high - p.default >= p.default - p.low else p.low
-    if p.attr == "KDW_DEFAULT_BY_FGR":
-        value = p.low
+    if p.attr == "KDW_DEFAULT_BY_FGR" or p.name == "nature_organisations.MAX_DISTANCE_M":
+        value = p.low  # the nature organisations' budget binds on the nearest land first
     return int(value) if p.kind == "int" else float(value)
 
 
