@@ -374,7 +374,6 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
             pos)
     _scalar(f, "OFF_FARM_INCOME_KEUR", "k euro/yr", "Off-farm income of the farm household "
             "per year", (0, 40), pos)
-    _scalar(f, "INTEREST_RATE", "1/yr", "Interest rate on farm debt", (0.02, 0.05), share)
     _scalar(f, "MIN_SOLVENCY", "1", "Lowest solvency at which a bank finances low-emission "
             "technology or a livestock relocation (and the low-solvency indicator's threshold)",
             (0.2, 0.4), share)

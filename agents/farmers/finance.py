@@ -14,7 +14,8 @@ Initialisation (:func:`initialise`)
     concentration :data:`SOLVENCY_CONCENTRATION` (one draw per farm, from its own stream).
 Yearly update (:func:`update`)
     equity changes by family farm income + payments received + off-farm income - household
-    drawings - interest on the debt, by lowering or raising the debt (a surplus beyond the debt
+    drawings, by lowering or raising the debt (interest is a cost already in the family farm
+    income, as in WEcR's income from the business) (a surplus beyond the debt
     is held as cash, an asset). Assets are held at their start book value (no revaluation of
     land), except that a change of the herd moves assets and debt alike by the change of the
     capacity value (rights bought with a loan, sold to repay one): equity unchanged. A farm
@@ -52,14 +53,12 @@ SOLVENCY_MEAN = 0.68
 #: standard deviation is 0.16 and about 4% of farms start below 0.3 (WEcR: 20% of greenhouse
 #: farms below 0.37 in 2017); explore 4-20.
 SOLVENCY_CONCENTRATION = 8.0
-#: ASSUMPTION: household drawings (private spending, taxes) per farm per year (k euro); explore
-#: 30-70.
+#: ASSUMPTION: household drawings (private spending, taxes) per farm per year (k euro), at most:
+#: a household that earns less spends what it earns; explore 30-70.
 DRAWINGS_KEUR = 45.0
 #: ASSUMPTION: off-farm income of the farm household per year (k euro; a job, a pension,
 #: non-farm activities), which pays part of the drawings; explore 0-40.
 OFF_FARM_INCOME_KEUR = 20.0
-#: ASSUMPTION: interest rate on farm debt (1/yr); explore 0.02-0.05.
-INTEREST_RATE = 0.03
 #: ASSUMPTION: lowest solvency at which a bank finances an investment (low-emission technology,
 #: a livestock relocation); also the threshold of the farms_low_solvency_share indicator;
 #: explore 0.2-0.4.
@@ -105,10 +104,12 @@ def initialise(farms: FarmState, price_eur_ha: np.ndarray, rng: np.random.Genera
 def net_flow_keur(farms: FarmState, income_keur: np.ndarray, payments_keur: np.ndarray
                   ) -> np.ndarray:
     """This year's change of equity per farm (k euro): for active farms income + payments +
-    off-farm income - drawings - interest on the debt; for the others the payments alone (a
-    buy-out's offer)."""
-    own = (income_keur + OFF_FARM_INCOME_KEUR - DRAWINGS_KEUR
-           - INTEREST_RATE * np.maximum(farms.debt_keur, 0.0))
+    off-farm income - drawings, where a household spends what it earns up to
+    :data:`DRAWINGS_KEUR` (so equity falls only with a loss; the interest on the debt is a cost
+    within the family farm income); for the others the payments alone (a buy-out's offer)."""
+    earned = income_keur + OFF_FARM_INCOME_KEUR
+    # ASSUMPTION: a household spends what it earns, up to DRAWINGS_KEUR
+    own = earned - np.minimum(DRAWINGS_KEUR, np.maximum(earned, 0.0))
     return payments_keur + np.where(farms.active, own, 0.0)
 
 

@@ -47,7 +47,7 @@ SELL_SHARE = 0.2
 #: ASSUMPTION: smallest farm (ha) that sells part of its land; explore 5-20.
 SELL_MIN_AREA_HA = 10.0
 #: ASSUMPTION: net yearly return a farmer gets on the proceeds of land sold (1/yr): interest on
-#: freed capital, or interest saved on debt paid off (agents.farmers.finance.INTEREST_RATE, 3%),
+#: freed capital, or interest saved on debt paid off (about 3%),
 #: less the rise in value of the land he gives up. 0.01 keeps the land active farms add to the
 #: baseline market near 1,300 ha a year (docs/land_options.md); explore 0.005-0.03.
 SALE_RETURN_RATE = 0.01
