@@ -259,20 +259,13 @@ RELOCATION_INDICATORS: tuple[Indicator, ...] = (
 )
 
 
-def _traded_ha(m: RegionModel) -> np.ndarray:
-    farms = m.farms
-    cells = farms.parcel_cell[m.traded_parcels]
-    return np.bincount(cells, weights=farms.parcel_ha[m.traded_parcels],
-                       minlength=m.landscape["land_mask"].size)
-
-
 def _farmland_ha(m: RegionModel) -> np.ndarray:
     return np.maximum(_land_use_ha(AGRICULTURE)(m) - m.nature_gained_ha, 0.0)
 
 
 LAND_MARKET_INDICATORS: tuple[Indicator, ...] = (
     Indicator("land_traded_ha", "ha", "Farmland sold or leased to another farm this year",
-              cell_values=_traded_ha),
+              cell_values=lambda m: m.traded_ha),
     Indicator("land_price_eur_ha", "euro/ha", "Farmland price of this year's market: for a "
               "province its price (Kadaster 2023 level, then demand over supply; land with a "
               "nature or extensive designation trades below it); for the nation and COROP "

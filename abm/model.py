@@ -141,6 +141,8 @@ class RegionModel(Model):
         #: Farms that the 2016 census definition stopped counting (runs from before 2016).
         self.farms_left_census = np.zeros(0, dtype=np.int64)
         self.traded_parcels = np.zeros(0, dtype=np.int64)
+        #: Land traded to other farms this year (ha per cell).
+        self.traded_ha = np.zeros(land.grid.shape)
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = BuyoutRecord.empty(self.farms.n)
         self._relocation_rng = self.streams.generator("relocation")

@@ -71,7 +71,9 @@ def write_run(model: RegionModel, out: Path, wall_time_s: float, scenario_file: 
     figures : bool
         Draw the PNG figures (the slowest part of writing).
     """
-    with atomic_folder(out) as tmp:
+    from abm import parameters as model_parameters
+
+    with atomic_folder(out) as tmp, model_parameters.applied(model.scenario_spec.parameters):
         frame = model.indicators()
         frame.to_parquet(tmp / "indicators.parquet", index=False)
         from agents.farmers.table import farm_table

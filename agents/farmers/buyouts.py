@@ -51,7 +51,7 @@ def respond_to_offers(farms: FarmState, offers: list[dict], rng: np.random.Gener
         if "eligible" not in offer:
             continue
         idx = offer["eligible"]
-        idx = idx[farms.active[idx] & ~record.signed[idx]]
+        idx = idx[farms.active[idx] & ~record.signed[idx] & ~record.withdrawn[idx]]
         record.eligible[idx] = True
         accept = u_accept[idx] < accept_probability(farms, idx, offer["offer_share"])
         applicants = idx[accept]

@@ -1,7 +1,7 @@
 """The land market: land of farms that stop goes to governments, the land bank and farms nearby.
 
-Version 2 (``docs/land_market.md``; developers and nature organisations follow with the cities
-issue):
+Version 2 (``docs/land_market.md``; nature organisations buy in
+:mod:`agents.nature_organisations`; developers follow with the cities issue):
 
 - governments buy first, for nature (NPLG-LAND-PURCHASE) and for the provincial land bank
   (:mod:`agents.farmers.land_bank`), in their priority order (the LN-09 ladder first when in

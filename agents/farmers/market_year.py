@@ -158,6 +158,9 @@ def clear(model: RegionModel, year: int) -> None:
     sold, ploughed = reallocate(farms, leaving, grid, model._market_rng, weight,
                                 model._land_use_rng, model.peat_ha.ravel() > 0, keep)
     model.traded_parcels = sold
+    # the hectares per cell now: the parcel arrays change later in the year (land for nature)
+    model.traded_ha = np.bincount(farms.parcel_cell[sold], weights=farms.parcel_ha[sold],
+                                  minlength=n_cells).reshape(shape)
     model.grassland_converted_ha = np.bincount(
         farms.parcel_cell[sold], weights=ploughed, minlength=n_cells).reshape(shape)
 

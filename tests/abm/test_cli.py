@@ -218,3 +218,14 @@ def test_a_bad_instrument_parameter_names_the_instrument(tmp_path, capsys):
                    "parameters = { subsidy_share_of_value = 5.0 }\n")
     err = _bad(["run", str(bad)], tmp_path, capsys)
     assert "instruments[0].parameters.subsidy_share_of_value" in err and "LN-18:" in err
+
+
+def test_farms_table_follows_the_runs_parameters(tmp_path):
+    out = tmp_path / "set"
+    assert main(["run", "baseline", "--resolution", "1000", "--region", "Utrecht", "--end",
+                 "2024", "--set", "farmers.economics.INCOME_SHARE=0.5", "--out", str(out),
+                 "--quiet", "--no-figures"]) == 0
+    farms = pd.read_parquet(out / "farms.parquet")
+    frame = pd.read_parquet(out / "indicators.parquet")
+    income = frame[(frame.level == "provincie") & (frame.year == 2024)].farm_income_meur.sum()
+    assert farms[farms.active].income_keur.sum() / 1000 == pytest.approx(income)

@@ -200,3 +200,27 @@ def test_baseline_land_traded_stays_near_the_published_level(nl1000):
     assert 24_000 < nl.land_traded_ha.mean() < 31_000
     sold = nl.land_sold_by_active_farms_ha.mean()
     assert 500 < sold < 0.1 * nl.land_traded_ha.mean()
+
+
+def test_land_traded_counts_what_neighbours_took_even_when_parcels_move_later(nl1000,
+                                                                           monkeypatch):
+    """Land sold for nature after the market splits and removes parcels; the traded hectares
+    are counted when the market clears."""
+    from agents.farmers import market_year
+
+    took = []
+    real = market_year.reallocate
+
+    def spy(farms, *args, **kwargs):
+        sold, ploughed = real(farms, *args, **kwargs)
+        took.append(float(farms.parcel_ha[sold].sum()))
+        return sold, ploughed
+
+    monkeypatch.setattr(market_year, "reallocate", spy)
+    scenario = load_scenario("landbouw-natuur-all", resolution_m=1000, region=["Gelderland"],
+                             end_year=2028)
+    model = RegionModel(scenario, nl1000)
+    model.run_until(2028)
+    frame = model.indicators().query("level == 'provincie'").set_index("year")
+    np.testing.assert_allclose(frame.land_traded_ha.to_numpy(), took, rtol=1e-9)
+    assert frame.farms_sold_land_for_nature.sum() > 0  # the case that moved parcels happened
