@@ -24,6 +24,7 @@ from agents.farmers.state import (
     LAND_USES,
     MIXED,
 )
+from agents.firms.state import WERKMILIEUS
 from environment.landscape import LEVELS
 from environment.layers import AGRICULTURE, NATURE, URBAN, WATER
 
@@ -399,10 +400,44 @@ PEAT_INDICATORS: tuple[Indicator, ...] = (
               denominator=lambda m: m.peat_ha),
 )
 
+def _firm_cell_values(m: RegionModel) -> np.ndarray:
+    """Per cell: jobs of each werkmilieu (rows 0-4), all jobs (row 5) and establishments
+    (row 6) of the active firms. Computed once per collection (seven indicators read it)."""
+    cached = m.__dict__.get("_firm_cell_values")
+    if cached is None or cached[0] != m.steps:
+        firms, size = m.firms, m.landscape.grid.n_rows * m.landscape.grid.n_cols
+        on = firms.active & (firms.cell >= 0)
+        cell, milieu = firms.cell[on], firms.werkmilieu[on].astype(np.int64)
+        out = np.zeros((len(WERKMILIEUS) + 2, size))
+        out[: len(WERKMILIEUS)] = np.bincount(
+            milieu * size + cell, weights=firms.jobs[on],
+            minlength=len(WERKMILIEUS) * size).reshape(len(WERKMILIEUS), size)
+        out[-2] = out[: len(WERKMILIEUS)].sum(axis=0)
+        out[-1] = np.bincount(cell, weights=firms.establishments[on], minlength=size)
+        cached = m.__dict__["_firm_cell_values"] = (m.steps, out)
+    return cached[1]
+
+
+def _firm_row(row: int) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: _firm_cell_values(m)[row]
+
+
+FIRM_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("jobs", "jobs", "Jobs (banen) of the firm agents, all werkmilieus (agriculture "
+              "excluded: CBS 2019 level at set-up, grown by province; docs/firms.md)",
+              cell_values=_firm_row(len(WERKMILIEUS))),
+    *(Indicator(f"jobs_{name}", "jobs", f"Jobs of firms in the {name} werkmilieu "
+                "(docs/firms.md)", cell_values=_firm_row(k))
+      for k, name in enumerate(WERKMILIEUS)),
+    Indicator("establishments", "establishments", "Business establishments the firm agents "
+              "represent (CBS 81644NED 2022, all SBI sections but A)",
+              cell_values=_firm_row(len(WERKMILIEUS) + 1)),
+)
+
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
               + LAND_MARKET_INDICATORS
               + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
-              + RELOCATION_INDICATORS + FINANCE_INDICATORS)
+              + RELOCATION_INDICATORS + FINANCE_INDICATORS + FIRM_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

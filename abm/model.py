@@ -11,7 +11,8 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
 5. markets clear: land prices per province follow demand and supply; governments buy land for
    nature, then the provincial land banks, and neighbours take the rest of the land of farms
    that stop (agents.farmers.market_year); housing follows with the cities issue
-6. firms and households: here the provincial population trend until the agents arrive
+6. firms and households: the firms' jobs grow by province (agents.firms); households follow the
+   provincial population trend until the agents arrive
 7. environment processes: NH3 emission -> deposition; peat oxidation -> CO2 and subsidence
 8. indicators for the year
 """
@@ -48,6 +49,8 @@ from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.economics import gross_margin_keur, income_keur
 from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
+from agents.firms import annual_growth_by_province, create_firms
+from agents.firms import grow as grow_firms
 from agents import nature_organisations
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
@@ -128,6 +131,9 @@ class RegionModel(Model):
             land, census_year, self._farm_rng,
             n2000_distance_m=self.distance_to_natura2000_m(sensitive_only=False),
             finance_rng=self.streams.generator("finance"))
+        #: Firm agents by werkmilieu (agents.firms; docs/firms.md) and their jobs growth.
+        self.firms = create_firms(land, self.streams.generator("firms"), national=national)
+        self._firm_growth = annual_growth_by_province(land)
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
         self._gbd_rng = self.streams.generator("gbd")
@@ -237,6 +243,7 @@ class RegionModel(Model):
     def _grow_population(self) -> None:
         self.inhabitants *= self._growth
         self.households *= self._growth
+        grow_firms(self.firms, self._firm_growth)
 
     def _set_up_nitrogen(self, national: Landscape, census_year: int) -> None:
         """Deposition kernel, KDW, background and, in a regional run, the national context.
