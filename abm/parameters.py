@@ -291,6 +291,20 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
     _scalar(m, "PEAT_PLOUGH_FACTOR", "1", "Factor on the ploughing probability on peat", (0, 1),
             prob)
 
+    fp = "agents.firms.placement"
+    _scalar(fp, "CLUSTER_SHARE", "1", "Share of the nation's industrieel establishments the "
+            "industrial clusters draw", (0.4, 0.8), share)
+    _scalar(fp, "CAMPUS_SHARE", "1", "Share of the nation's innovatie establishments the "
+            "campuses draw", (0.3, 0.7), share)
+    _scalar(fp, "STATION_SCALE_M", "m", "Length scale of stedelijk firms' preference for "
+            "stations", (500, 3000), (1.0, math.inf))
+    _scalar(fp, "CORRIDOR_SCALE_M", "m", "Length scale of the distribution corridor proxy "
+            "(distance to a station)", (2000, 10000), (1.0, math.inf))
+    _array("agents.firms.population", "JOBS_PER_ESTABLISHMENT", "jobs", "Jobs per "
+           "establishment by size class before scaling to the CBS jobs of its section",
+           ["size_0", "size_1", "size_2_to_10", "size_10_plus"], relative=0.5,
+           bounds=(0.0, 1000.0))
+
     no = "agents.nature_organisations"
     _scalar(no, "NATIONAL_BUDGET_MEUR_PER_YR", "million euro/yr", "What nature organisations "
             "together spend on farmland next to Natura 2000 a year", (0, 60), (0.0, 1000.0))
