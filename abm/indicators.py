@@ -261,6 +261,7 @@ RELOCATION_INDICATORS: tuple[Indicator, ...] = (
 
 
 def _farmland_ha(m: RegionModel) -> np.ndarray:
+    """Agricultural land still farmed per cell: agricultural land use less nature gained (ha)."""
     return np.maximum(_land_use_ha(AGRICULTURE)(m) - m.nature_gained_ha, 0.0)
 
 
@@ -348,10 +349,6 @@ def _gbd_cell_ha(m: RegionModel) -> np.ndarray:
     return cached[1]
 
 
-def _agri_ha(m: RegionModel) -> np.ndarray:
-    return (m.land_use == AGRICULTURE) * m.landscape.grid.cell_area_ha - m.nature_gained_ha
-
-
 def _gbd_zone(m: RegionModel) -> np.ndarray:
     """The aandachtsgebied of NPLG-GBD-10PCT, else of LN-13, else the default 1 km rule."""
     for name in ("gbd_aandachtsgebied", "aandachtsgebied"):
@@ -370,11 +367,11 @@ GBD_INDICATORS: tuple[Indicator, ...] = (
               cell_values=_gbd_cell_ha),
     Indicator("gbd_share", "1", "Groenblauwe dooradering as a share of the agricultural area "
               "(NPLG target: 10% of the rural area in 2050)",
-              numerator=_gbd_cell_ha, denominator=_agri_ha),
+              numerator=_gbd_cell_ha, denominator=_farmland_ha),
     Indicator("gbd_share_aandachtsgebied", "1", "Groenblauwe dooradering as a share of the "
               "agricultural area of the aandachtsgebied (farms by farmstead; target 10% in 2030)",
               numerator=lambda m: _gbd_cell_ha(m) * _gbd_zone(m),
-              denominator=lambda m: _agri_ha(m) * _gbd_zone(m)),
+              denominator=lambda m: _farmland_ha(m) * _gbd_zone(m)),
 )
 
 SALINITY_INDICATORS: tuple[Indicator, ...] = (

@@ -273,6 +273,21 @@ def _check_semantics(scenario: Scenario, source: str, instrument_years: bool = T
         _check_parameters(spec, i, source)
 
 
+def _user_file(name: str, source: str, field: str, allowed: str,
+               suffixes: tuple[str, ...] = (), kind: str = "") -> str:
+    """The absolute path of a file a scenario names (relative to the scenario file); an input
+    error when it is missing or, given ``suffixes``, not of one of them (a ``kind`` file)."""
+    path = Path(name)
+    if not path.is_absolute() and Path(source).is_file():
+        path = Path(source).parent / path
+    path = path.absolute()
+    if not path.is_file():
+        raise InputError(source, field, f"no such file {path}", allowed=allowed)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(source, field, f"{path.name} is not a {kind} file", allowed=allowed)
+    return str(path)
+
+
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>",
                        instrument_years: bool = True) -> Scenario:
     """Validate a scenario given as a mapping (as read from TOML).
@@ -291,28 +306,15 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>",
             update={"parameters": model_parameters.validate(scenario.parameters, source)})
     scenario._source = source
     if scenario.kdw_file is not None:
-        path = Path(scenario.kdw_file)
-        if not path.is_absolute() and Path(source).is_file():
-            path = Path(source).parent / path
-        path = path.absolute()
-        if not path.is_file():
-            raise InputError(source, "kdw_file", f"no such file {path}",
-                             allowed="a CSV file with columns natura2000, kdw_mol_ha_yr")
-        scenario._kdw_path = str(path)
+        scenario._kdw_path = _user_file(
+            scenario.kdw_file, source, "kdw_file",
+            "a CSV file with columns natura2000, kdw_mol_ha_yr")
     if scenario.beekdal_file is not None:
         from environment.brooks import FILE_ALLOWED
 
-        path = Path(scenario.beekdal_file)
-        if not path.is_absolute() and Path(source).is_file():
-            path = Path(source).parent / path
-        path = path.absolute()
-        if not path.is_file():
-            raise InputError(source, "beekdal_file", f"no such file {path}",
-                             allowed=FILE_ALLOWED)
-        if path.suffix.lower() not in (".gpkg", ".geojson", ".json"):
-            raise InputError(source, "beekdal_file", f"{path.name} is not a GeoPackage or "
-                             "GeoJSON file", allowed=FILE_ALLOWED)
-        scenario._beekdal_path = str(path)
+        scenario._beekdal_path = _user_file(scenario.beekdal_file, source, "beekdal_file",
+                                            FILE_ALLOWED, (".gpkg", ".geojson", ".json"),
+                                            "GeoPackage or GeoJSON")
     return scenario
 
 

@@ -44,3 +44,18 @@ def shared_reference() -> Path:
     if not (SHARED_REFERENCE / "instruments.csv").is_file():
         pytest.skip("../shared/reference is not beside this checkout")
     return SHARED_REFERENCE
+
+
+@pytest.fixture
+def make_payer():
+    """A factory of payers: a real government with ``budget_meur`` of general money."""
+    import mesa
+
+    from agents.government import Government
+
+    def make(budget_meur: float) -> Government:
+        gov = Government(mesa.Model(), "PV26", "test payer")
+        gov.receive(budget_meur, source="test")
+        return gov
+
+    return make

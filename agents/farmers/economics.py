@@ -18,8 +18,6 @@ MARGIN_KEUR_PER_HEAD = np.array([2.0, 0.3, 0.08, 0.004, 0.1, 0.4])  # LIVESTOCK 
 MARGIN_KEUR_PER_HA = np.array([1.5, 6.0, 60.0, 0.3])  # LAND_USES order
 #: ASSUMPTION: family farm income as a share of gross margin; explore 0.2-0.5.
 INCOME_SHARE = 0.35
-#: ASSUMPTION: farmland value (k euro/ha); explore 50-100.
-LAND_VALUE_KEUR_HA = 70.0
 #: ASSUMPTION: value of the production capacity (stable places, buildings, production rights) per
 #: head (k euro); explore +-40%.
 CAPACITY_VALUE_KEUR_PER_HEAD = np.array([20.0, 3.0, 0.8, 0.03, 0.3, 1.0])

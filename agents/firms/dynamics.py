@@ -17,9 +17,6 @@ from agents.firms.population import JOBS_CSV
 from agents.firms.state import FirmState
 from environment.landscape import Landscape
 
-#: Years the LISA growth figures span (2019-2023).
-LISA_YEARS = 4
-
 
 def lisa_growth_2019_2023() -> dict[str, float]:
     """LISA growth of jobs 2019-2023 (fraction) by region name ("Nederland" for the nation)."""

@@ -4,17 +4,6 @@ import pytest
 from agents.farmers import create_farms
 from agents.farmers.buyouts import respond_to_offers
 from agents.farmers.decisions import accept_probability
-from agents.government import Government
-
-
-class _Payer:
-    def __init__(self, budget):
-        self.budget_meur, self.spent_meur = budget, 0.0
-        self.earmarked_meur = {}
-
-    spend = Government.spend
-    available_meur = Government.available_meur
-    general_meur = Government.general_meur
 
 
 def test_better_offers_and_older_heads_accept_more(nl1000):
@@ -26,13 +15,13 @@ def test_better_offers_and_older_heads_accept_more(nl1000):
     assert p[old].mean() > p[~old].mean()
 
 
-def test_budget_is_spent_down_the_ranking(nl1000):
+def test_budget_is_spent_down_the_ranking(nl1000, make_payer):
     from agents.farmers.economics import capacity_value_keur
 
     farms, _ = create_farms(nl1000, 2023, np.random.default_rng(2))
     eligible = np.arange(0, farms.n, 7)
     contribution = np.random.default_rng(3).random(farms.n) * 5000
-    payer = _Payer(30.0)
+    payer = make_payer(30.0)
     cost = 3.0 * capacity_value_keur(farms) / 1000.0
     offer = {"eligible": eligible, "offer_share": 3.0, "withdrawal_share": 0.0, "payer": payer}
     record = respond_to_offers(farms, [offer], np.random.default_rng(4), contribution)
@@ -51,9 +40,9 @@ def test_budget_is_spent_down_the_ranking(nl1000):
     assert farms.animals[record.signed].sum() == 0
 
 
-def test_withdrawn_farmers_are_not_paid_and_keep_farming(nl1000):
+def test_withdrawn_farmers_are_not_paid_and_keep_farming(nl1000, make_payer):
     farms, _ = create_farms(nl1000, 2023, np.random.default_rng(5))
-    payer = _Payer(1e6)
+    payer = make_payer(1e6)
     offer = {"eligible": np.arange(500), "offer_share": 3.0, "withdrawal_share": 1.0,
              "payer": payer}
     record = respond_to_offers(farms, [offer], np.random.default_rng(6), np.ones(farms.n))
@@ -61,14 +50,14 @@ def test_withdrawn_farmers_are_not_paid_and_keep_farming(nl1000):
     assert farms.active[record.withdrawn].all()
 
 
-def test_only_signers_withdraw_at_the_withdrawal_share(nl1000):
+def test_only_signers_withdraw_at_the_withdrawal_share(nl1000, make_payer):
     """Withdrawal is a share of the farms the budget would sign, not of every applicant."""
     from agents.farmers.economics import capacity_value_keur
 
     farms, _ = create_farms(nl1000, 2023, np.random.default_rng(2))
     eligible = np.flatnonzero(capacity_value_keur(farms) > 0)  # livestock farms cost money
     contribution = np.random.default_rng(3).random(farms.n) * 5000
-    payer = _Payer(500.0)
+    payer = make_payer(500.0)
     offer = {"eligible": eligible, "offer_share": 3.0, "withdrawal_share": 0.2, "payer": payer}
     record = respond_to_offers(farms, [offer], np.random.default_rng(4), contribution)
     signed, withdrawn = record.signed.sum(), record.withdrawn.sum()

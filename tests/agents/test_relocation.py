@@ -11,19 +11,8 @@ from abm.scenario import load_scenario
 from agents.farmers import create_farms, relocation
 from agents.farmers.placement import distance_to_m
 from agents.farmers.state import DAIRY, GREENHOUSE, INTENSIVE, LAND_USES
-from agents.government import Government
 
 GLASS = LAND_USES.index("greenhouse")
-
-
-class _Payer:
-    def __init__(self, budget):
-        self.budget_meur, self.spent_meur = budget, 0.0
-        self.earmarked_meur = {}
-
-    spend = Government.spend
-    available_meur = Government.available_meur
-    general_meur = Government.general_meur
 
 
 def _toml(tmp_path, name, instruments, region, start=2024, end=2026):
@@ -80,7 +69,7 @@ def test_a_swap_conserves_land_uses_herds_and_parcels(nl1000):
     np.testing.assert_allclose(farms.area_ha[greenhouses[big], GLASS], glass[big])
 
 
-def test_relocation_keeps_farm_counts_and_charges_the_payer(nl1000):
+def test_relocation_keeps_farm_counts_and_charges_the_payer(nl1000, make_payer):
     farms, _ = create_farms(nl1000, 2023, np.random.default_rng(12))
     rng = np.random.default_rng(13)
     stopped = np.flatnonzero(rng.random(farms.n) < 0.05)
@@ -92,7 +81,7 @@ def test_relocation_keeps_farm_counts_and_charges_the_payer(nl1000):
     contribution = exposure[farms.farmstead_cell] * 1e4
     candidates = np.flatnonzero(farms.active & np.isin(farms.farm_type, [DAIRY, INTENSIVE])
                                 & (distance[farms.farmstead_cell] <= 1000.0))
-    payer = _Payer(200.0)
+    payer = make_payer(200.0)
     animals = farms.animals.copy()
     offer = {"relocation": "livestock", "candidates": candidates, "subsidy_share": 1.0,
              "min_site_distance_m": 3000.0, "contribution_mol": contribution, "payer": payer}
