@@ -9,10 +9,12 @@ representative point, so that every area is on the map and every PC4 total is ke
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import rasterio
 from rasterio.enums import Resampling
 from rasterio.features import rasterize
@@ -46,6 +48,36 @@ ENCODINGS: dict[str, dict] = {
     "dist_urban_centre_m": {"stored_dtype": "uint16", "scale": 10.0},
     "inhabitants": {"stored_dtype": "uint32", "scale": 0.01},
     "households": {"stored_dtype": "uint32", "scale": 0.01},
+    "dwellings": {"stored_dtype": "uint32", "scale": 0.01},
+    "adults_share_15_44": {"stored_dtype": "uint16", "scale": 1e-4},
+    "adults_share_45_64": {"stored_dtype": "uint16", "scale": 1e-4},
+    "adults_share_65plus": {"stored_dtype": "uint16", "scale": 1e-4},
+    "income_low_share": {"stored_dtype": "uint16", "scale": 1e-4},
+    "income_high_share": {"stored_dtype": "uint16", "scale": 1e-4},
+}
+
+#: CBS national dwelling stock on 1 January 2021 (CBS StatLine 82550NED, Voorraad woningen;
+#: standen en mutaties vanaf 1921, beginstand 2021). It lies between 7,814,912 on 1 Jan 2019
+#: (CBS 82900NED, ../shared/reference/statistics/housing_stock_ownership_national_82900NED.csv)
+#: and 8,045,580 on 1 Jan 2022 (CBS, ../shared/reference/statistics/
+#: population_housing_region.csv). The PC4 stock of 1 Jan 2019 is scaled to it.
+CBS_DWELLINGS_NL_2021: int = 7_966_331
+
+#: The 5-year age bands of the CBS PC4 age table (1 Jan 2021) in each adult age class.
+ADULT_AGE_BANDS: dict[str, tuple[str, ...]] = {
+    "15_44": ("15-19", "20-24", "25-29", "30-34", "35-39", "40-44"),
+    "45_64": ("45-49", "50-54", "55-59", "60-64"),
+    "65plus": ("65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+"),
+}
+
+#: Income columns of the CBS PC4 2017 table: percentage of private households in the national
+#: lowest 40% and highest 20% of standardised disposable household income (the CBS kerncijfers
+#: definitions '40% huishoudens met laagste inkomen' and '20% huishoudens met hoogste inkomen',
+#: see e.g. CBS StatLine 84583NED). Household-weighted national means of the table: 40.5% and
+#: 19.8%, as the definitions imply.
+INCOME_COLUMNS: dict[str, str] = {
+    "income_low_share": "P_LINK_HH",
+    "income_high_share": "P_HINK_HH",
 }
 
 
@@ -139,6 +171,95 @@ def _move_to_nearest(values: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pc4_dwellings(pc4: gpd.GeoDataFrame, households: np.ndarray) -> np.ndarray:
+    """Dwellings per PC4 row, scaled to :data:`CBS_DWELLINGS_NL_2021`.
+
+    The PC4 stock of 1 Jan 2019; a PC4 without a value gets ``households`` (2021) times the
+    national dwellings/households ratio of 2019 (over the PC4s with both values).
+    """
+    won = pd.to_numeric(pc4["woning_2019"], errors="coerce").to_numpy(float)
+    hh19 = pd.to_numeric(pc4["aantal_hh_2019"], errors="coerce").to_numpy(float)
+    known = np.isfinite(won) & (won >= 0)
+    both = known & np.isfinite(hh19) & (hh19 > 0)
+    per_household = won[both].sum() / hh19[both].sum()
+    dwellings = np.where(known, won, households * per_household)
+    return dwellings * (CBS_DWELLINGS_NL_2021 / dwellings.sum())
+
+
+def _adult_shares(
+    age: pd.DataFrame,
+    pc4_codes: np.ndarray,
+    inhabitants: np.ndarray,
+    spread: Callable[[np.ndarray], np.ndarray],
+    land: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The three ``adults_share_*`` layers (see :data:`ADULT_AGE_BANDS`).
+
+    Per PC4, the inhabitants of each adult class (CBS age bands, 1 Jan 2021; a PC4 without
+    age data or without adults: its inhabitants x the national adult fraction, split by the
+    national shares) are spread like inhabitants; a cell's share is its class count over its
+    adults, the national share where it has none; 0 off land.
+    """
+    band_class = {band: k for k, bands in ADULT_AGE_BANDS.items() for band in bands}
+    persons = pd.to_numeric(age["inwoners"], errors="coerce").where(lambda v: v >= 0)
+    code = pd.to_numeric(age["postcode"], errors="coerce")
+    frame = pd.DataFrame({"code": code, "cls": age["leeftijd"].map(band_class), "n": persons})
+    frame = frame[frame.code.notna()].astype({"code": np.int64})
+    classes = list(ADULT_AGE_BANDS)
+    counts = (
+        frame.dropna(subset=["cls"]).groupby(["code", "cls"])["n"].sum(min_count=1)
+        .unstack().reindex(columns=classes)
+    )
+    national = np.array(counts.sum(), dtype=float)
+    adult_fraction = national.sum() / frame["n"].sum()
+    national /= national.sum()
+    per_pc4 = counts.reindex(pc4_codes).to_numpy(float)
+    adults = per_pc4.sum(axis=1)
+    valid = np.isfinite(adults) & (adults > 0)
+    shares = np.where(valid[:, None], per_pc4 / np.where(valid, adults, 1.0)[:, None],
+                      national[None, :])
+    weight = np.where(valid, adults, inhabitants * adult_fraction)
+    spread_counts = [spread(weight * shares[:, i]) for i in range(len(classes))]
+    total = np.sum(spread_counts, axis=0)
+    out = {}
+    for i, k in enumerate(classes):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, spread_counts[i] / total, national[i])
+        out[f"adults_share_{k}"] = np.where(land, np.clip(share, 0.0, 1.0), 0.0).astype(
+            np.float32
+        )
+    return out
+
+
+def _income_shares(
+    table: pd.DataFrame,
+    pc4_codes: np.ndarray,
+    households: np.ndarray,
+    spread: Callable[[np.ndarray], np.ndarray],
+    households_cells: np.ndarray,
+    land: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The ``income_*_share`` layers (see :data:`INCOME_COLUMNS`): the household-weighted
+    PC4 share per cell; the national mean where a PC4 has no value or a cell no households."""
+    table = table.assign(PC4=pd.to_numeric(table["PC4"], errors="coerce")).dropna(subset=["PC4"])
+    table = table.drop_duplicates("PC4")
+    table.index = table["PC4"].astype(np.int64)
+    weight = pd.to_numeric(table["AANTAL_HH"], errors="coerce")
+    out = {}
+    for name, col in INCOME_COLUMNS.items():
+        # CBS codes secret or missing values as empty or negative (-99997 and the like).
+        pct = pd.to_numeric(table[col], errors="coerce").where(lambda v: (v >= 0) & (v <= 100))
+        ok = pct.notna() & (weight > 0)
+        national = float((pct[ok] * weight[ok]).sum() / weight[ok].sum() / 100.0)
+        per_pc4 = pct.reindex(pc4_codes).to_numpy(float) / 100.0
+        per_pc4 = np.where(np.isfinite(per_pc4), per_pc4, national)
+        spread_hh = spread(households * per_pc4)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(households_cells > 0, spread_hh / households_cells, national)
+        out[name] = np.where(land, np.clip(share, 0.0, 1.0), 0.0).astype(np.float32)
+    return out
 
 
 def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
@@ -249,14 +370,25 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
     pc4_id = _burn(pc4.geometry, np.arange(1, len(pc4) + 1), grid, "uint16")
     weight = derived.urbanisation_weight(urb) * land
     cells = np.bincount(pc4_id.ravel(), minlength=len(pc4) + 1)[1:]
-    people = derived.spread_by_weight(pc4_id, inh, weight)
-    households = derived.spread_by_weight(pc4_id, hh, weight)
     rows, cols = _rep_cells(pc4.geometry, grid)
     lost = cells == 0
-    np.add.at(people, (rows[lost], cols[lost]), inh[lost])
-    np.add.at(households, (rows[lost], cols[lost]), hh[lost])
-    layers["inhabitants"] = _move_to_nearest(people, land).astype(np.float32)
-    layers["households"] = _move_to_nearest(households, land).astype(np.float32)
+
+    def spread_pc4(totals: np.ndarray) -> np.ndarray:
+        """PC4 totals on land cells (float64): by weight, a PC4 without cells at its
+        representative point, then whatever lies off land to the nearest land cell."""
+        out = derived.spread_by_weight(pc4_id, totals, weight)
+        np.add.at(out, (rows[lost], cols[lost]), totals[lost])
+        return _move_to_nearest(out, land)
+
+    households_f8 = spread_pc4(hh)
+    layers["inhabitants"] = spread_pc4(inh).astype(np.float32)
+    layers["households"] = households_f8.astype(np.float32)
+    pc4_codes = pc4["pc4"].to_numpy(np.int64)
+    layers["dwellings"] = spread_pc4(_pc4_dwellings(pc4, hh)).astype(np.float32)
+    layers.update(_adult_shares(read_table(paths["pc4_age"], "pc4_age"), pc4_codes, inh,
+                                spread_pc4, land))
+    layers.update(_income_shares(read_table(paths["pc4_2017"], "pc4_2017"), pc4_codes, hh,
+                                 spread_pc4, households_f8, land))
 
     stations = read["stations"]
     layers["dist_station_m"] = _nearest_distance_m(
@@ -326,6 +458,34 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
             method="PC4 inhabitants 2021 / PC4 mean household size 2019 (national mean where "
             "missing), spread like inhabitants",
         ),
+        "dwellings": prov_of(
+            "pc4", "urbanisation",
+            method="PC4 dwellings 1 Jan 2019 (a PC4 without a value: its households x the "
+            "national dwellings/households ratio 2019), scaled so that the national total is the "
+            f"CBS stock on 1 Jan 2021 ({CBS_DWELLINGS_NL_2021:,}, CBS 82550NED), spread like "
+            "households",
+        ),
+        **{
+            f"adults_share_{k}": prov_of(
+                "pc4_age", "pc4", "urbanisation",
+                method=f"inhabitants aged {k.replace('_', '-').replace('plus', '+')} / "
+                "inhabitants aged 15+, from the 5-year age bands per PC4 on 1 Jan 2021 joined on "
+                "the PC4 code; class counts spread like inhabitants and divided per cell, so the "
+                "three shares sum to 1; national shares where a PC4 or cell has no adults",
+            )
+            for k in ADULT_AGE_BANDS
+        },
+        **{
+            name: prov_of(
+                "pc4_2017", "pc4", "urbanisation",
+                method=f"CBS PC4 2017 {col} / 100 (share of private households in the national "
+                f"{'lowest 40%' if col == 'P_LINK_HH' else 'highest 20%'} of standardised "
+                "disposable household income) joined on the PC4 code; household-weighted mean "
+                "of the PC4s spread like households; the household-weighted national mean where "
+                "a PC4 has no value (secret or missing) or a cell no households",
+            )
+            for name, col in INCOME_COLUMNS.items()
+        },
         "dist_station_m": prov_of("stations", method="distance from cell centre (k-d tree)"),
         "dist_urban_centre_m": prov_of(
             "urbanisation", method="distance from cell centre to nearest GHS class-30 cell centre"
@@ -346,6 +506,7 @@ def build_layers(source_dir: Path, grid: Grid) -> tuple[dict, dict, dict, dict]:
         "land_area_km2": round(float(land.sum() * grid.cell_area_ha / 100.0), 1),
         "inhabitants": round(float(layers["inhabitants"].sum(dtype=np.float64)), 1),
         "households": round(float(layers["households"].sum(dtype=np.float64)), 1),
+        "dwellings": round(float(layers["dwellings"].sum(dtype=np.float64)), 1),
         "n_provinces": int(len(np.unique(layers["province_id"])) - 1),
         "n_corop": int(len(np.unique(layers["corop_id"])) - 1),
         "n_gemeenten": int(len(np.unique(layers["gemeente_id"])) - 1),

@@ -34,6 +34,12 @@ REGIONAL_LAYERS: tuple[str, ...] = (
     "natura2000_n_sensitive",
     "inhabitants",
     "households",
+    "dwellings",
+    "adults_share_15_44",
+    "adults_share_45_64",
+    "adults_share_65plus",
+    "income_low_share",
+    "income_high_share",
     "land_use",
     "deep_polder",
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 #: Increase when a layer is added, removed or redefined, or when a derivation rule of the builder
 #: changes; bundles of another format count as stale and must be rebuilt.
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,44 @@ LAYERS: tuple[LayerSpec, ...] = (
     ),
     LayerSpec("inhabitants", "float32", "persons", "Inhabitants 1 Jan 2021, PC4 totals spread"),
     LayerSpec("households", "float32", "households", "Households 2021 (PC4 inhabitants / size)"),
+    LayerSpec(
+        "dwellings",
+        "float32",
+        "dwellings",
+        "Homes 1 Jan 2021: PC4 stock 1 Jan 2019 scaled to the CBS national stock, spread",
+    ),
+    LayerSpec(
+        "adults_share_15_44",
+        "float32",
+        "1",
+        "Share of inhabitants aged 15+ who are 15-44 (PC4, 1 Jan 2021)",
+    ),
+    LayerSpec(
+        "adults_share_45_64",
+        "float32",
+        "1",
+        "Share of inhabitants aged 15+ who are 45-64 (PC4, 1 Jan 2021)",
+    ),
+    LayerSpec(
+        "adults_share_65plus",
+        "float32",
+        "1",
+        "Share of inhabitants aged 15+ who are 65 or older (PC4, 1 Jan 2021)",
+    ),
+    LayerSpec(
+        "income_low_share",
+        "float32",
+        "1",
+        "Share of households in the national lowest 40% of standardised disposable income "
+        "(CBS PC4 2017)",
+    ),
+    LayerSpec(
+        "income_high_share",
+        "float32",
+        "1",
+        "Share of households in the national highest 20% of standardised disposable income "
+        "(CBS PC4 2017)",
+    ),
     LayerSpec("dist_station_m", "float32", "m", "Straight-line distance to the nearest station"),
     LayerSpec(
         "dist_urban_centre_m", "float32", "m", "Straight-line distance to the nearest urban centre"

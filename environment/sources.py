@@ -101,9 +101,24 @@ SOURCES: dict[str, Source] = {
         Source(
             "pc4",
             "population/pc4_nl_master.gpkg",
-            "CBS kerncijfers per postcode-4 (inhabitants 1 Jan 2021, households 2019)",
+            "CBS kerncijfers per postcode-4 (inhabitants 1 Jan 2021, households and dwellings "
+            "2019)",
             "CC BY 4.0 (CBS)",
-            ("inw_20210101_certegis", "gem_hh_gr_2019"),
+            ("pc4", "inw_20210101_certegis", "gem_hh_gr_2019", "aantal_hh_2019", "woning_2019"),
+        ),
+        Source(
+            "pc4_age",
+            "population/certegis_pc4_inwoners_leeftijd.csv",
+            "CBS inhabitants per postcode-4 by 5-year age band and sex, 1 Jan 2021 (CBS 83502NED)",
+            "CC BY 4.0 (CBS)",
+            ("postcode", "leeftijd", "inwoners"),
+        ),
+        Source(
+            "pc4_2017",
+            "population/cbs_pc4_2017_v3_kerncijfers.csv",
+            "CBS kerncijfers per postcode-4 2017, version 3 (households by national income group)",
+            "CC BY 4.0 (CBS)",
+            ("PC4", "AANTAL_HH", "P_LINK_HH", "P_HINK_HH"),
         ),
         Source(
             "stations",

@@ -39,7 +39,9 @@ def test_missing_source_folder_is_an_input_error(tmp_path):
 
 @pytest.mark.parametrize("broken", ["population/pc4_nl_master.gpkg",
                                     "urban/ghs_degurba_l2_2025_nl_250m_rd.tif",
-                                    "soil/fgr_to_grondsoort_proxy.csv"])
+                                    "soil/fgr_to_grondsoort_proxy.csv",
+                                    "population/certegis_pc4_inwoners_leeftijd.csv",
+                                    "population/cbs_pc4_2017_v3_kerncijfers.csv"])
 def test_damaged_source_file_is_named(shared_data, tmp_path, broken):
     partial = tmp_path / "nl"
     shutil.copytree(shared_data, partial)
@@ -49,12 +51,18 @@ def test_damaged_source_file_is_named(shared_data, tmp_path, broken):
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_column_is_named(shared_data, tmp_path):
+@pytest.mark.parametrize("table, column", [
+    ("soil/fgr_to_grondsoort_proxy.csv", "grondsoort_proxy"),
+    ("population/cbs_pc4_2017_v3_kerncijfers.csv", "P_LINK_HH"),
+    ("population/certegis_pc4_inwoners_leeftijd.csv", "leeftijd"),
+])
+def test_missing_column_is_named(shared_data, tmp_path, table, column):
     partial = tmp_path / "nl"
     shutil.copytree(shared_data, partial)
-    table = partial / "soil" / "fgr_to_grondsoort_proxy.csv"
-    table.write_text(table.read_text().replace("grondsoort_proxy", "soil"))
-    with pytest.raises(InputError, match="grondsoort_proxy"):
+    path = partial / table
+    path.chmod(0o644)
+    path.write_text(path.read_text().replace(column, "renamed", 1))
+    with pytest.raises(InputError, match=column):
         build_bundle(1000, source=partial, out_dir=tmp_path / "out")
 
 
