@@ -25,6 +25,7 @@ COMPONENTS: tuple[str, ...] = (
     "land_use",
     "relocation",
     "finance",
+    "regional",
 )
 
 

@@ -271,6 +271,25 @@ def _check_semantics(scenario: Scenario, source: str, instrument_years: bool = T
             raise InputError(source, f"instruments[{i}].end_year", f"{end} is before its start "
                              f"year {start}", allowed=f">= {start}")
         _check_parameters(spec, i, source)
+    _check_exclusive(scenario, source)
+
+
+def _check_exclusive(scenario: Scenario, source: str) -> None:
+    """At most one instrument of each exclusive group (alternative policy options)."""
+    impl = implemented()
+    first: dict[str, tuple[int, str]] = {}
+    for i, spec in enumerate(scenario.instruments):
+        group = impl[spec.id].exclusive_group
+        if group is None:
+            continue
+        if group in first:
+            j, other = first[group]
+            members = [k for k, cls in impl.items() if cls.exclusive_group == group]
+            raise InputError(source, f"instruments[{i}].id",
+                             f"{spec.id} cannot be combined with {other} (instruments[{j}]): "
+                             f"the options of {group} exclude each other",
+                             allowed="at most one of " + ", ".join(members))
+        first[group] = (i, spec.id)
 
 
 def _user_file(name: str, source: str, field: str, allowed: str,

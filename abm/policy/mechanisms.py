@@ -59,6 +59,8 @@ class Instrument:
     default_scope_layer: ClassVar[str | None] = None
     #: Owning government level when the scenario names none (else derived from the catalogue).
     default_owner: ClassVar[str | None] = None
+    #: Instruments of one exclusive group are alternatives: a scenario may hold one of them.
+    exclusive_group: ClassVar[str | None] = None
     Parameters: ClassVar[type[BaseModel]] = NoParameters
 
     def __init__(

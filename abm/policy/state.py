@@ -17,6 +17,7 @@ MASK_KINDS: dict[str, str] = {
     "no_intensification": "no intensification of agricultural use",
     "reserved": "reserved for a future public use: temporary use only, no permanent building",
     "water_storage": "reserved for water storage",
+    "no_hyperscale_datacentres": "no new hyperscale datacentre (DATACENTRA-HYPERSCALE)",
 }
 
 

@@ -4,8 +4,10 @@ Importing this package registers every implementation in :mod:`abm.policy.regist
 """
 
 from abm.policy.instruments import (  # noqa: F401
+    bouwen,
     glastuinbouw,
     landbouw_natuur,
+    regionaal,
     stikstof,
     water_bodem,
 )
