@@ -26,6 +26,7 @@ COMPONENTS: tuple[str, ...] = (
     "relocation",
     "finance",
     "regional",
+    "firm_relocation",
 )
 
 

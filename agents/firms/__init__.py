@@ -69,3 +69,35 @@ def create_firms(landscape: Landscape, rng: np.random.Generator,
     firms = synthesise(per_prov, jobs_per_est, present)
     place(firms, landscape, part, rng)
     return firms
+
+
+def create_business_land(model):
+    """The business land of the run at set-up (:func:`agents.firms.business_land.create`), and
+    the run's ``firm_relocation`` stream and ``transformed_business_land_ha`` (zeros)."""
+    from agents.firms import business_land
+
+    model._firm_relocation_rng = model.streams.generator("firm_relocation")
+    model.transformed_business_land_ha = np.zeros(model.landscape.grid.shape)
+    return business_land.create(model)
+
+
+def firm_year(model, year: int) -> None:
+    """One year of the firms (phase 6 of RegionModel.step): jobs grow by province (plus the
+    policy's ``business_climate_bonus`` per cell), then business land and relocation
+    (:func:`agents.firms.business_land.year_step`); sets ``model.transformed_business_land_ha``.
+    """
+    from agents.firms import business_land
+
+    factor = model._firm_growth
+    bonus = model.policy.cell_targets.get("business_climate_bonus")
+    if bonus is None:
+        grow(model.firms, factor)
+    else:
+        firms = model.firms
+        extra = np.nan_to_num(bonus.ravel())[np.maximum(firms.cell, 0)] * (firms.cell >= 0)
+        firms.jobs *= factor[firms.province_id] * (1.0 + extra)
+    if model.business_land is None:
+        return
+    business_land.year_step(model, year)
+    model.transformed_business_land_ha = model.business_land.transformed_ha.reshape(
+        model.landscape.grid.shape)

@@ -10,4 +10,5 @@ from abm.policy.instruments import (  # noqa: F401
     regionaal,
     stikstof,
     water_bodem,
+    werklocaties,
 )

@@ -1,0 +1,128 @@
+"""Firm indicators of business land, and the clustering index per werkmilieu (docs/firms.md).
+
+:data:`BUSINESS_LAND_INDICATORS` is a tuple of :class:`abm.indicators.Indicator`; it is built
+lazily (module ``__getattr__``) because ``abm.indicators`` imports ``agents.firms.state``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.firms.state import WERKMILIEUS
+
+if TYPE_CHECKING:
+    from abm.model import RegionModel
+
+
+def business_land_ha(model: RegionModel) -> np.ndarray:
+    """Business land per cell, free or in use (ha), grid shape."""
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(bl.stock_ha)
+
+
+def business_land_free_ha(model: RegionModel) -> np.ndarray:
+    """Free (issuable) business land per cell (ha), grid shape."""
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(bl.free_ha)
+
+
+def business_land_shortfall_ha(model: RegionModel) -> np.ndarray:
+    """This year's shortfall per cell (ha): land the business-land firms of the cell need beyond
+    its stock after relocation (no free plot nearby or in the province), grid shape."""
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(bl.shortfall_ha)
+
+
+def business_land_transformed_ha(model: RegionModel) -> np.ndarray:
+    """Business land transformed into housing this year (ha per cell), grid shape."""
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(bl.transformed_ha)
+
+
+def business_land_planned_ha(model: RegionModel) -> np.ndarray:
+    """Business land the provinces planned this year (arrives after the planning lag), spread
+    over each province's business land by stock (ha per cell), grid shape."""
+    from agents.firms.business_land import per_province_to_cells
+
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(per_province_to_cells(bl, bl.planned_ha))
+
+
+def ellison_glaeser(model: RegionModel, level: str = "corop") -> dict[str, float]:
+    """Ellison-Glaeser agglomeration index gamma per werkmilieu over the regions of ``level``
+    (``corop`` or ``provincie``).
+
+    gamma = (G - (1 - sum x^2) H) / ((1 - sum x^2)(1 - H)), with G = sum_r (s_r - x_r)^2 the
+    raw geographic concentration (s_r: the werkmilieu's share of jobs in region r, x_r: the
+    share of all jobs), and H the Herfindahl index of the werkmilieu's agents' jobs (Ellison, G.
+    and Glaeser, E. L., 1997, Geographic concentration in U.S. manufacturing industries: a
+    dartboard approach, Journal of Political Economy 105(5), 889-927). 0: as concentrated as
+    random location of the agents would give; > 0.05 is highly concentrated in their scale.
+    Note an agent that stands for a group of small establishments counts as one plant.
+    """
+    from environment.landscape import LEVELS
+
+    layer, _ = LEVELS[level]
+    region = model.landscape[layer].ravel().astype(np.intp)
+    firms = model.firms
+    on = firms.active & (firms.cell >= 0)
+    r = region[firms.cell[on]]
+    keep = r > 0
+    jobs, milieu, r = firms.jobs[on][keep], firms.werkmilieu[on][keep], r[keep]
+    n_regions = int(region.max()) + 1
+    x = np.bincount(r, weights=jobs, minlength=n_regions)
+    x = x / x.sum()
+    out = {}
+    for m, name in enumerate(WERKMILIEUS):
+        sel = milieu == m
+        total = jobs[sel].sum()
+        if total <= 0:
+            out[name] = float("nan")
+            continue
+        s = np.bincount(r[sel], weights=jobs[sel], minlength=n_regions) / total
+        g = float(((s - x) ** 2).sum())
+        h = float(((jobs[sel] / total) ** 2).sum())
+        sx = 1.0 - float((x ** 2).sum())
+        out[name] = (g - sx * h) / (sx * (1.0 - h))
+    return out
+
+
+def _build():
+    from abm.indicators import Indicator
+
+    return (
+        Indicator("business_land_ha", "ha", "Business land (bedrijventerrein incl. port land), "
+                  "free or in use, at the end of the year; set-up calibrated to IBIS "
+                  "(docs/firms.md)", cell_values=business_land_ha),
+        Indicator("business_land_free_ha", "ha", "Free (issuable) business land at the end of "
+                  "the year", cell_values=business_land_free_ha),
+        Indicator("business_land_shortfall_ha", "ha", "Business land the firms need this year "
+                  "beyond what their cell holds and no free plot in the province meets",
+                  cell_values=business_land_shortfall_ha),
+        Indicator("business_land_transformed_ha", "ha", "Business land transformed into "
+                  "housing this year (BRUIS-TRANSFORMATIE)",
+                  cell_values=business_land_transformed_ha),
+        Indicator("business_land_planned_ha", "ha", "Business land the provinces planned this "
+                  "year (available after the planning lag), spread over their business land",
+                  cell_values=business_land_planned_ha),
+    )
+
+
+def __getattr__(name: str):
+    if name == "BUSINESS_LAND_INDICATORS":
+        value = _build()
+        globals()[name] = value
+        return value
+    raise AttributeError(name)
