@@ -11,7 +11,7 @@ The default case is the one the farmers issue sets a target for: a national 250 
 Examples
 --------
 >>> [case.name for case in CASES]
-['landscape-250', 'national-250-landbouw-natuur-all', 'national-1000-baseline']
+['landscape-250', 'national-250-landbouw-natuur-all', 'national-1000-baseline', 'national-250-woningbouw-novex']
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from typing import Any
 #: Phase methods of :class:`abm.model.RegionModel`, in the order of the year.
 PHASES: tuple[str, ...] = (
     "_review", "_apply_policy", "_manage_water", "_farmers_decide", "_clear_land_market",
-    "_grow_population", "_update_nitrogen", "_update_peat", "_collect_indicators",
+    "_build_homes", "_households_and_firms", "_update_nitrogen", "_update_peat",
+    "_collect_indicators",
 )
 
 
@@ -72,6 +73,8 @@ CASES: tuple[Case, ...] = (
          target_s=60.0, target_peak_mb=4000.0),
     Case("national-1000-baseline", "baseline", 1000, 2024, 2050, target_s=15.0,
          target_peak_mb=3000.0),
+    Case("national-250-woningbouw-novex", "woningbouw-novex", 250, 2024, 2050, target_s=60.0,
+         target_peak_mb=4000.0),
 )
 #: A small case to check that the benchmark machinery works (used by the tests).
 QUICK = Case("quick-1000-utrecht", "landbouw-natuur-all", 1000, 2024, 2026, target_s=30.0,
@@ -143,7 +146,8 @@ def run_case(case: Case) -> Result:
     last = model.indicators()
     last = last[(last.year == case.end) & (last.level == ("nl" if not case.region else
                                                           "provincie"))]
-    keep = ("farms_total", "nh3_emission_kt", "n2000_below_kdw_share", "peat_co2_mt")
+    keep = ("farms_total", "nh3_emission_kt", "n2000_below_kdw_share", "peat_co2_mt",
+            "population", "homes_built", "jobs")
     values = {k: float(last[k].sum()) for k in keep if k in last}
     return Result(case.name, done - began, set_up - began, done - set_up,
                   {k: round(v, 3) for k, v in phase.items()}, peak_rss_mb(), case.target_s,

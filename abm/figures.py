@@ -43,6 +43,16 @@ FARMER_INDICATORS: tuple[str, ...] = (
     "farms_relocated", "budget_spent_meur", "peat_co2_mt", "kdw_exceedance_mean_mol_ha_yr",
     "subsidence_mm_yr_mean",
 )
+#: Indicators of the households, housing and firms, drawn in their own panel figure (those a
+#: run has).
+CITY_INDICATORS: tuple[str, ...] = (
+    "homes_built", "homes_built_inbreiding", "homes_built_greenfield", "homes_built_masked",
+    "housing_shortage_households", "farmland_converted_ha", "households_moved",
+    "households_65plus", "homes_in_risk_cells", "jobs_within_reach_mean",
+    "regional_disparity_theil", "jobs", "jobs_industrieel", "jobs_productie", "jobs_innovatie",
+    "jobs_stedelijk", "business_land_ha", "business_land_shortfall_ha",
+    "clustering_industrieel", "clustering_innovatie", "farmland_converted_business_ha",
+)
 LAND_USE_COLOURS = {1: "#d7301f", 2: "#f0e68c", 3: "#2e8b57", 4: "#6baed6"}
 FARM_TYPE_COLOURS = {1: "#1b9e77", 2: "#e6ab02", 3: "#d95f02", 4: "#7570b3", 5: "#e7298a",
                      6: "#a6761d"}
@@ -164,4 +174,25 @@ def draw_all(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionMode
                f"N deposition {model.year}", "mol N/ha/yr", cmap="inferno")
     map_categories(maps["farm_type"], model, paths[7], f"Farm types {model.year}",
                    {i + 1: name for i, name in enumerate(FARM_TYPES)}, FARM_TYPE_COLOURS)
+    paths += _city_figures(frame, maps, model, out)
     return paths
+
+
+def _city_figures(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: RegionModel,
+                  out: Path) -> list[Path]:
+    """Households, housing and firms: a panel, homes built by province, maps of the homes
+    built and the farmland converted, and a map of every building-mask zone."""
+    from abm.figures_masks import draw_building_zones
+
+    paths = [out / "cities.png", out / "homes_built_by_province.png",
+             out / "map_homes_built.png", out / "map_farmland_converted.png"]
+    have = tuple(name for name in CITY_INDICATORS if name in frame.columns)
+    timeseries(frame, paths[0], have, "ruimte: households, housing and firms")
+    provinces(frame, "homes_built", paths[1])
+    cell_ha = model.landscape.grid.cell_area_ha
+    map_values(maps["dwellings_added"] / cell_ha, model, paths[2],
+               f"Homes built {model.start_year}-{model.year}", "homes per ha", cmap="Reds")
+    map_values(maps["farmland_converted_ha"] / cell_ha, model, paths[3],
+               f"Farmland built on {model.start_year}-{model.year}", "share of the cell",
+               cmap="Oranges")
+    return paths + draw_building_zones(model, out)

@@ -431,10 +431,112 @@ FIRM_INDICATORS: tuple[Indicator, ...] = (
               cell_values=_firm_row(len(WERKMILIEUS) + 1)),
 )
 
+def _housing(attr: str) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: getattr(m.housing_year, attr)
+
+
+def _converted_ha(m: RegionModel) -> np.ndarray:
+    """Farmland developers bought this year, for housing and for business land (per cell)."""
+    return m.housing_year.converted_ha + m.business_farmland_ha.ravel()
+
+
+def _converted_of_class(code: int) -> Callable[[RegionModel], np.ndarray]:
+    return lambda m: _converted_ha(m) * (m.farmland_class.ravel() == code)
+
+
+def _homes_masked(m: RegionModel) -> np.ndarray:
+    from environment.building_zones import any_building_zone
+
+    return m.housing_year.homes * any_building_zone(m).ravel()
+
+
+def _block_spread(values: Callable[[RegionModel], np.ndarray]
+                  ) -> Callable[[RegionModel], np.ndarray]:
+    from agents.households import spread
+
+    return lambda m: spread(m, values(m))
+
+
+#: The one indicator that is not a sum or a ratio of sums over cells: the Theil T index of jobs
+#: per inhabitant across the gemeenten of a region (abm.disparity.theil_index).
+THEIL = "regional_disparity_theil"
+THEIL_INDICATOR = Indicator(THEIL, "1", "Theil T index of jobs per inhabitant, weighted by "
+                            "inhabitants, across the COROP regions of the nation or a province "
+                            "and across the gemeenten of a COROP region (0: all have the same "
+                            "jobs per inhabitant; abm.disparity)")
+
+
+#: Clustering index per werkmilieu: the Ellison-Glaeser gamma of the werkmilieu's jobs over the
+#: COROP regions of the nation or a province and over the gemeenten of a COROP region.
+CLUSTERING = {f"clustering_{name}": k for k, name in enumerate(WERKMILIEUS)}
+CLUSTERING_INDICATORS = tuple(
+    Indicator(name, "1", f"Ellison-Glaeser index of the {name} werkmilieu's jobs over the COROP "
+              "regions of the region (over its gemeenten for a COROP region): 0 as concentrated "
+              "as random location of the firm agents, above 0.05 highly concentrated "
+              "(agents.firms.indicators.ellison_glaeser)") for name in CLUSTERING)
+#: Indicators that are not sums or ratios of sums over cells (computed per region).
+SPECIAL = {THEIL, *CLUSTERING}
+
+HOUSEHOLD_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("dwellings", "dwellings", "Dwellings at the end of the year (CBS stock at the "
+              "start, plus homes built; docs/households.md)", lambda m: m.dwellings),
+    Indicator("households_65plus", "households", "Housed households whose reference person is "
+              "65 or older", lambda m: m.households_65plus),
+    Indicator("housing_shortage_households", "households", "Households that want a dwelling of "
+              "their own and have none (latent; ABF's statistical shortage at the start), at "
+              "their parents' block", lambda m: m.latent_households),
+    Indicator("households_moved", "households", "Households that moved this year, counted "
+              "where they moved to", _block_spread(lambda m: m.moves.moved_in)),
+    Indicator("households_moved_from_other_province", "households", "Households that moved "
+              "into the region this year from another province",
+              _block_spread(lambda m: m.moves.from_other_province)),
+    Indicator("homes_built", "dwellings", "Homes built this year (inbreiding and greenfield)",
+              _housing("homes")),
+    Indicator("homes_built_inbreiding", "dwellings", "Homes built this year inside built-up "
+              "land (infill, transformation)", _housing("infill")),
+    Indicator("homes_built_greenfield", "dwellings", "Homes built this year on farmland turned "
+              "into built-up land", _housing("greenfield")),
+    Indicator("homes_built_masked", "dwellings", "Homes built this year inside any building "
+              "mask zone (uiterwaarden, dike and river reservations, water storage, industrial "
+              "contours; environment.building_zones), whether or not its rule is in force",
+              _homes_masked),
+    Indicator("homes_in_risk_cells", "dwellings", "Dwellings on cells whose WBS-21 risk score "
+              "(flood, waterlogging, subsidence) is 0.5 or more",
+              lambda m: m.dwellings * m.risk_cells),
+    Indicator("farmland_converted_ha", "ha", "Farmland developers bought this year for "
+              "greenfield housing and new business land", _converted_ha),
+    Indicator("farmland_converted_business_ha", "ha", "Farmland developers bought this year "
+              "for new business land", lambda m: m.business_farmland_ha),
+    *(Indicator(f"farmland_converted_{label}_ha", "ha", f"Farmland converted this year in the "
+                f"LN-09 class '{label} uitdagingen'", _converted_of_class(k))
+      for k, label in enumerate(("zware", "matige", "beperkte"))),
+    Indicator("jobs_within_reach_mean", "jobs", "Jobs within reach of the mean household "
+              "(jobs weighted by exp(-distance / 10 km), docs/households.md)",
+              numerator=lambda m: m.households * _block_spread_access(m),
+              denominator=lambda m: m.households),
+    THEIL_INDICATOR,
+    *CLUSTERING_INDICATORS,
+)
+
+
+def _block_spread_access(m: RegionModel) -> np.ndarray:
+    """Jobs within reach of each cell's block (grid shape)."""
+    access = m.block_jobs_access
+    on = m.blocks.of_cell >= 0
+    out = np.zeros(m.blocks.of_cell.size)
+    out[on] = access[m.blocks.of_cell[on]]
+    return out.reshape(m.landscape.grid.shape)
+
+
+# Built lazily in agents.firms.indicators: it imports Indicator from this module.
+from agents.firms.indicators import BUSINESS_LAND_INDICATORS  # noqa: E402
+
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
               + LAND_MARKET_INDICATORS
               + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
-              + RELOCATION_INDICATORS + FINANCE_INDICATORS + FIRM_INDICATORS)
+              + RELOCATION_INDICATORS + FINANCE_INDICATORS + FIRM_INDICATORS
+              + HOUSEHOLD_INDICATORS
+              + BUSINESS_LAND_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
@@ -476,7 +578,92 @@ class IndicatorTable:
             names = [codes[i - 1] if codes[i - 1] not in land.partial_corops else ""
                      for i in present]
             self._levels.append((level, names, np.searchsorted(present, ids)))
+        gem = land["gemeente_id"].ravel().astype(np.intp)[self._cells]
+        self._gemeenten, self._gem_of_cell = np.unique(gem, return_inverse=True)
+        # the atom of every gemeente (gemeenten nest in provinces and COROP regions)
+        self._atom_of_gem = np.zeros(self._gemeenten.size, dtype=np.intp)
+        self._atom_of_gem[self._gem_of_cell] = self._atom_of_cell
+        self._gem_of_grid = np.full(prov.size, -1, dtype=np.intp)
+        self._gem_of_grid[self._cells] = self._gem_of_cell
         self.rows: list[dict] = []
+
+    def _theil(self, model: RegionModel) -> Callable[[str, np.ndarray, int], np.ndarray]:
+        """This year's Theil index per region of a level, given the level's name and region
+        index of every atom: across the COROP regions (atoms) of the nation and of a
+        province, across the gemeenten of a COROP region."""
+        from abm.disparity import theil_index
+
+        n_gem = self._gemeenten.size
+        jobs = np.bincount(self._gem_of_cell, minlength=n_gem, weights=np.asarray(
+            _firm_cell_values(model)[len(WERKMILIEUS)]).ravel()[self._cells])
+        people = np.bincount(self._gem_of_cell, minlength=n_gem,
+                             weights=np.asarray(model.inhabitants).ravel()[self._cells])
+        atom_jobs = np.bincount(self._atom_of_gem, weights=jobs, minlength=self._n_atoms)
+        atom_people = np.bincount(self._atom_of_gem, weights=people, minlength=self._n_atoms)
+
+        def rate(j: np.ndarray, p: np.ndarray) -> np.ndarray:
+            return np.where(p > 0, j / np.maximum(p, 1e-9), 0.0)
+
+        def per_region(level: str, group: np.ndarray, n_regions: int) -> np.ndarray:
+            if level == "corop":
+                region, j, p = group[self._atom_of_gem], jobs, people
+            else:
+                region, j, p = group, atom_jobs, atom_people
+            y = rate(j, p)
+            return np.array([theil_index(y[region == k], p[region == k])
+                             for k in range(n_regions)])
+
+        return per_region
+
+    def _clustering(self, model: RegionModel
+                    ) -> Callable[[str, np.ndarray, int], dict[str, np.ndarray]]:
+        """This year's Ellison-Glaeser gamma per werkmilieu per region of a level (sub-units as
+        for the Theil index): G = sum (s - x)^2 over the sub-units (s: the werkmilieu's share
+        of jobs, x: the share of all jobs), H = the Herfindahl index of its agents' jobs,
+        gamma = (G - (1 - sum x^2) H) / ((1 - sum x^2)(1 - H)); NaN where undefined."""
+        firms = model.firms
+        on = firms.active & (firms.cell >= 0)
+        gem = self._gem_of_grid[firms.cell[on]]
+        keep = gem >= 0
+        gem, milieu = gem[keep], firms.werkmilieu[on][keep].astype(np.intp)
+        jobs = firms.jobs[on][keep]
+        n_gem, n_m = self._gemeenten.size, len(WERKMILIEUS)
+        J = np.bincount(milieu * n_gem + gem, weights=jobs,
+                        minlength=n_m * n_gem).reshape(n_m, n_gem)
+        Q = np.bincount(milieu * n_gem + gem, weights=jobs ** 2,
+                        minlength=n_m * n_gem).reshape(n_m, n_gem)
+
+        def per_atom(a: np.ndarray) -> np.ndarray:
+            return np.stack([np.bincount(self._atom_of_gem, weights=row, minlength=self._n_atoms)
+                             for row in a])
+
+        atom_J, atom_Q = per_atom(J), per_atom(Q)
+
+        def per_region(level: str, group: np.ndarray, n_regions: int) -> dict[str, np.ndarray]:
+            if level == "corop":
+                region, j, q = group[self._atom_of_gem], J, Q
+            else:
+                region, j, q = group, atom_J, atom_Q
+            out = {name: np.full(n_regions, np.nan) for name in CLUSTERING}
+            for k in range(n_regions):
+                sel = region == k
+                if sel.sum() < 2:
+                    continue
+                total = j[:, sel].sum(axis=0)
+                x = total / max(total.sum(), 1e-300)
+                sx = 1.0 - float((x ** 2).sum())
+                for name, m in CLUSTERING.items():
+                    jm = j[m, sel].sum()
+                    if jm <= 0 or sx <= 0:
+                        continue
+                    h = q[m, sel].sum() / jm ** 2
+                    if h >= 1.0:
+                        continue
+                    g = float(((j[m, sel] / jm - x) ** 2).sum())
+                    out[name][k] = (g - sx * h) / (sx * (1.0 - h))
+            return out
+
+        return per_region
 
     def collect(self, model: RegionModel, keys: dict) -> list[dict]:
         """Compute this year's rows, append the ones written out to :attr:`rows`, and return
@@ -486,6 +673,8 @@ class IndicatorTable:
         on_map = farm_atoms >= 0
         ratios = {}
         for ind in INDICATORS:
+            if ind.name in SPECIAL:
+                continue  # computed per region below
             if ind.numerator is not None:
                 ratios[ind.name] = [
                     np.bincount(self._atom_of_cell, minlength=self._n_atoms,
@@ -503,6 +692,8 @@ class IndicatorTable:
                 total += np.bincount(self._atom_of_cell, weights=values[self._cells],
                                      minlength=self._n_atoms)
             atom_sums[ind.name] = total
+        theil = self._theil(model)
+        clustering = self._clustering(model)
         new = []
         for level, codes, group in self._levels:
             sums = {name: np.bincount(group, weights=v, minlength=len(codes))
@@ -513,6 +704,8 @@ class IndicatorTable:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     sums[name] = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1),
                                           np.nan)
+            sums[THEIL] = theil(level, group, len(codes))
+            sums.update(clustering(level, group, len(codes)))
             for k, code in enumerate(codes):
                 if not code:
                     continue  # a COROP region cut by the run region's border

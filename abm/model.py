@@ -10,9 +10,10 @@ The year, in order (``RegionModel.step``); data flows one way down this list:
    then relocation onto the sites of farms that stop (agents.farmers.relocation)
 5. markets clear: land prices per province follow demand and supply; governments buy land for
    nature, then the provincial land banks, and neighbours take the rest of the land of farms
-   that stop (agents.farmers.market_year); housing follows with the cities issue
-6. firms and households: the firms' jobs grow by province (agents.firms); households follow the
-   provincial population trend until the agents arrive
+   that stop (agents.farmers.market_year); the housing programme builds this year's homes,
+   developers buying farmland for greenfield (agents.households.housing)
+6. households and firms: households age, dissolve, form and move (agents.households); the
+   firms grow, relocate and use business land (agents.firms)
 7. environment processes: NH3 emission -> deposition; peat oxidation -> CO2 and subsidence
 8. indicators for the year
 """
@@ -49,9 +50,11 @@ from agents.farmers.decisions import exit_group, structural_step
 from agents.farmers.economics import gross_margin_keur, income_keur
 from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
-from agents.firms import annual_growth_by_province, create_firms
-from agents.firms import grow as grow_firms
+from agents.firms import annual_growth_by_province, create_business_land, create_firms, firm_year
 from agents import nature_organisations
+from agents.households import build_homes, households_year
+from agents.households.housing import buy_for_business_land
+from agents.households import set_up as households_set_up
 from agents.government import Government, create_governments
 from environment import nitrogen, peat, population, salinity
 from environment.landscape import Landscape, load_landscape
@@ -75,8 +78,9 @@ class RegionModel(Model):
     ----------
     year : int
         The last simulated year (``start_year - 1`` before the first step).
-    land_use, inhabitants, households : ndarray
-        Mutable cell state (the landscape's layers stay read-only).
+    land_use, inhabitants, households, dwellings : ndarray
+        Mutable cell state (the landscape's layers stay read-only); inhabitants and households
+        are spread from the household agents (``household_agents``, by block: ``blocks``).
     policy : PolicyState
         What this year's instruments say.
     governments : dict of str to list of Government
@@ -110,9 +114,13 @@ class RegionModel(Model):
         factor = population.calibrate_to_year(
             land["inhabitants"], land["province_id"], codes, self.start_year
         )
-        self.inhabitants = land["inhabitants"] * factor
-        self.households = land["households"] * factor
-        self._growth = 1.0 + population.rate_per_cell(land["province_id"], codes)
+        inhabitants = land["inhabitants"] * factor
+        households = land["households"] * factor
+        nat_factor = population.calibrate_to_year(
+            national["inhabitants"], national["province_id"], codes, self.start_year)
+        #: Households of the whole country at the start (regional runs take their share of
+        #: national totals such as the housing shortage).
+        self.national_households_start = float((national["households"] * nat_factor).sum())
         self.land_use = land["land_use"].copy()
         #: Farmland turned into nature since the start (ha per cell), and this year's purchases.
         self.nature_gained_ha = np.zeros(land.grid.shape)
@@ -134,6 +142,8 @@ class RegionModel(Model):
         #: Firm agents by werkmilieu (agents.firms; docs/firms.md) and their jobs growth.
         self.firms = create_firms(land, self.streams.generator("firms"), national=national)
         self._firm_growth = annual_growth_by_province(land)
+        #: Business land (agents.firms.business_land; docs/firms.md).
+        self.business_land = create_business_land(self)
         self._buyout_rng = self.streams.generator("buyouts")
         self._options_rng = self.streams.generator("options")
         self._gbd_rng = self.streams.generator("gbd")
@@ -167,6 +177,8 @@ class RegionModel(Model):
             peat_area_ha(national), national["groundwater_depth_cm"].astype(np.float64))
         self._update_peat()
         self._set_up_land_market()
+        #: Households, dwellings and housing blocks (agents.households; docs/households.md).
+        households_set_up(self, inhabitants, households)
 
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
@@ -214,7 +226,8 @@ class RegionModel(Model):
         self._manage_water()  # 3
         self._farmers_decide(year)  # 4
         self._clear_land_market()  # 5
-        self._grow_population()  # 6
+        self._build_homes(year)
+        self._households_and_firms(year)  # 6
         self._update_nitrogen()  # 7
         self._update_peat()
         self._collect_indicators(year)  # 8
@@ -239,11 +252,6 @@ class RegionModel(Model):
         for level in ("rijk", "provincie", "waterschap", "gemeente"):
             for gov in self.governments[level]:
                 gov.apply_instruments(self.policy, year)
-
-    def _grow_population(self) -> None:
-        self.inhabitants *= self._growth
-        self.households *= self._growth
-        grow_firms(self.firms, self._firm_growth)
 
     def _set_up_nitrogen(self, national: Landscape, census_year: int) -> None:
         """Deposition kernel, KDW, background and, in a regional run, the national context.
@@ -361,6 +369,20 @@ class RegionModel(Model):
         self.farms_leaving = np.union1d(self.farms_leaving,
                                         np.flatnonzero(self.relocations.exited))
         set_soil(self.farms, self.landscape)  # movers farm on the soil of their new site
+
+    def _build_homes(self, year: int) -> None:
+        """The housing programme builds this year's homes; developers buy farmland
+        (agents.households.housing)."""
+        build_homes(self, year)
+
+    def _households_and_firms(self, year: int) -> None:
+        """Households age, dissolve, form and move (agents.households); then the firms
+        (agents.firms)."""
+        households_year(self, year)
+        firm_year(self, year)
+        #: Farmland developers bought this year for new business land (ha per cell).
+        self.business_farmland_ha = buy_for_business_land(self).reshape(self.land_use.shape)
+        self.farmland_converted_total_ha += self.business_farmland_ha
 
     def _clear_land_market(self) -> None:
         """Prices per province follow last year's demand and supply; governments buy land for
@@ -569,4 +591,7 @@ class RegionModel(Model):
             "kdw_exceedance_mol_ha_yr": np.nan_to_num(np.maximum(
                 self.deposition_mol_ha_yr - self.kdw_mol_ha_yr, 0.0)).astype(np.float32),
             "farm_type": self._farm_type_map(),
+            "dwellings": self.dwellings.astype(np.float32),
+            "dwellings_added": (self.dwellings - self.dwellings_start).astype(np.float32),
+            "farmland_converted_ha": self.farmland_converted_total_ha.astype(np.float32),
         }

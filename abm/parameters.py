@@ -305,6 +305,57 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
            ["size_0", "size_1", "size_2_to_10", "size_10_plus"], relative=0.5,
            bounds=(0.0, 1000.0))
 
+    hc = "agents.households.choice"
+    ages3, incomes3 = ["age_15_44", "age_45_64", "age_65plus"], ["low", "middle", "high"]
+    _array(hc, "MOVE_RATE_PER_YR", "1/yr", "Yearly probability that a household group moves, by "
+           "age class of the reference person", ages3, relative=0.5, bounds=prob,
+           source="CBS: 9.7% of persons moved in 2023; the split by age is an ASSUMPTION")
+    _scalar(hc, "DISTANCE_WEIGHT", "utility per 10 km", "Disutility of distance from the origin "
+            "in the residential choice", (0.2, 1), pos,
+            source="Calibrated to CLO/PBL: 80% of moves stay inside the province (2015)")
+    _array(hc, "JOBS_WEIGHT", "utility", "Weight of jobs within reach (log) in the residential "
+           "choice, by age class", ages3, relative=1.0)
+    _array(hc, "COST_WEIGHT", "utility", "Weight of housing cost (capitalised accessibility) in "
+           "the residential choice, by income class", incomes3, relative=1.0)
+    _array(hc, "GREEN_WEIGHT", "utility", "Weight of nature within about 2 km in the "
+           "residential choice, by age class", ages3, relative=1.0)
+    _scalar(hc, "STATION_WEIGHT", "utility", "Weight of station proximity in the residential "
+            "choice", (0, 1), pos)
+    _scalar(hc, "RISK_WEIGHT", "utility", "Weight of the WBS-21 risk score in the residential "
+            "choice", (0, 1), pos)
+    _scalar(hc, "ACCESS_SCALE_M", "m", "Length scale of jobs within reach", (5000, 20000),
+            (100.0, math.inf))
+    _scalar(hc, "LOCAL_RADIUS_M", "m", "Radius of a household's local search", (5000, 25000),
+            (1000.0, math.inf))
+    hd = "agents.households.demography"
+    _scalar(hd, "DISSOLUTION_RATE_PER_YR", "1/yr", "Yearly share of 65+ households that end",
+            (0.03, 0.06), share)
+    _scalar(hd, "HOUSEHOLD_GROWTH_PER_YR", "1/yr", "Growth of the number of households "
+            "(population trend plus the fall of the household size)", (0.005, 0.01),
+            (-0.05, 0.05))
+    _scalar("agents.households.state", "HOUSEHOLDS_PER_AGENT", "households", "Most households "
+            "in one household agent", (25, 500), (1.0, 10000.0))
+    hs = "agents.households.housing"
+    _scalar(hs, "BASELINE_HOMES_PER_YR", "homes/yr", "Homes built per year nationally without "
+            "a programme", (60000, 90000), pos,
+            source="CBS new-build completions 2023 (ruim 73 duizend)")
+    _scalar(hs, "INFILL_SHARE", "1", "Share of the baseline programme the infill capacity "
+            "holds (calibration of the yearly infill release)", (0.3, 0.6), share,
+            source="CBS for the Monitor Infrastructuur en Ruimte 2014: 46% of the growth of "
+            "the stock 2000-2012 inside existing built-up land")
+    _scalar(hs, "GREENFIELD_HOMES_HA", "homes/ha", "Density of greenfield housing", (20, 50),
+            (1.0, math.inf))
+    _scalar(hs, "FRINGE_DISTANCE_M", "m", "Greenfield is built within this distance of "
+            "built-up land (at least one cell)", (250, 1500), pos)
+    _scalar(hs, "FRINGE_PRICE_FACTOR", "1", "Price developers pay for farmland at the urban "
+            "fringe, times the farmland price", (2, 6), (1.0, math.inf))
+    _scalar(hs, "NOVEX_INFILL_FACTOR", "1", "Factor on the infill release inside NOVEX sites",
+            (3, 20), (1.0, math.inf))
+    _scalar("agents.households", "GREEN_RADIUS_M", "m", "Radius of 'green nearby' in the "
+            "residential choice", (1000, 5000), (100.0, math.inf))
+    _scalar("agents.households", "RISK_CELL_THRESHOLD", "1", "WBS-21 risk score from which a "
+            "cell counts for homes_in_risk_cells", (0.3, 0.7), share)
+
     no = "agents.nature_organisations"
     _scalar(no, "NATIONAL_BUDGET_MEUR_PER_YR", "million euro/yr", "What nature organisations "
             "together spend on farmland next to Natura 2000 a year", (0, 60), (0.0, 1000.0))

@@ -27,6 +27,7 @@ COMPONENTS: tuple[str, ...] = (
     "finance",
     "regional",
     "firm_relocation",
+    "housing",
 )
 
 

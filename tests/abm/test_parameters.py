@@ -50,7 +50,7 @@ LONG = {
     "farmers.placement.N2000_BUFFER_PREFERENCE", "farmers.relocation.RELOCATION_ATTITUDE_WEIGHT",
     "nitrogen.KDW_DEFAULT_BY_FGR.du", "nitrogen.KDW_DEFAULT_BY_FGR.hl",
     "nitrogen.KDW_DEFAULT_BY_FGR.ni", "nitrogen.KDW_DEFAULT_BY_FGR.ri",
-    "nitrogen.KDW_DEFAULT_BY_FGR.zk",
+    "nitrogen.KDW_DEFAULT_BY_FGR.zk", "households.housing.FRINGE_DISTANCE_M",
 }
 LONG_RUN = ("", ("LN-15", "LN-18"), "none", 2030)
 #: Runs of their own: ploughing on peat without WBS-27 (which keeps that grassland), and the
@@ -92,6 +92,8 @@ def _config(p: mp.Parameter) -> tuple:
         extra = ("NPLG-GBD-10PCT",)
     elif p.attr == "PEAT_PLOUGH_FACTOR":
         region, end = "Zuid-Holland", 2028
+    elif p.attr == "NOVEX_INFILL_FACTOR":
+        extra = ("NOVEX-17-SITES",)
     return region, extra, driver, end
 
 

@@ -39,7 +39,8 @@ def _run(model):
         per_farm = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
         years.append({
             "balance": (farms.total_area_ha.sum() + model.nature_gained_ha.sum()
-                        + model.land_bank.stock_ha.sum()) - start_ha,
+                        + model.land_bank.stock_ha.sum()
+                        + model.farmland_converted_total_ha.sum()) - start_ha,
             "parcels_off": np.abs(per_farm - farms.total_area_ha).max(),
             "sold": model.land_sales.sold_ha.copy(), "nature": model.land_sales.nature_ha.copy(),
             "animals": (animals, farms.animals.copy()), "area": (area, farms.area_ha.copy()),

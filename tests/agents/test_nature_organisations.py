@@ -32,7 +32,8 @@ def test_nature_organisations_buy_next_to_natura2000_within_their_money(nl1000):
     assert 0 < org.spent_meur <= received + 1e-9
     assert org.budget_meur == pytest.approx(received - org.spent_meur)
     # land is conserved: what they buy leaves the farms and becomes nature
-    assert model.farms.parcel_ha.sum() + model.nature_gained_ha.sum() == pytest.approx(start_ha)
+    assert (model.farms.parcel_ha.sum() + model.nature_gained_ha.sum()
+            + model.farmland_converted_total_ha.sum()) == pytest.approx(start_ha)
     frame = model.indicators().query("level == 'provincie'")
     assert frame.land_bought_by_nature_organisations_ha.sum() == pytest.approx(total)
     assert frame.budget_spent_meur.sum() == pytest.approx(0.0)  # not government money

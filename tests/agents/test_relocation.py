@@ -126,7 +126,8 @@ def test_greenhouse_policy_conserves_land_and_counts_and_balances_money(greenhou
         farms = model.farms
         per_farm = np.bincount(farms.parcel_farm, weights=farms.parcel_ha, minlength=farms.n)
         np.testing.assert_allclose(per_farm, farms.total_area_ha, atol=1e-6)
-        assert farms.total_area_ha.sum() + model.nature_gained_ha.sum() == pytest.approx(start_ha)
+        assert (farms.total_area_ha.sum() + model.nature_gained_ha.sum()
+                + model.farmland_converted_total_ha.sum()) == pytest.approx(start_ha)
         p = _prov(model)
         assert (p.farms_total.diff().dropna() == -p.farms_exited.iloc[1:]).all()
     policy = greenhouse_runs[1][0]

@@ -143,8 +143,10 @@ def test_gbd_land_stays_with_the_farm_and_lowers_income(gbd, base):
     active = farms.active
     assert (farms.gbd_ha[active] <= open_area_ha(farms)[active] + 1e-9).all()
     assert farms.gbd_ha[farms.active].sum() > 0
-    assert farms.parcel_ha.sum() + m.nature_gained_ha.sum() == pytest.approx(
-        m0.farms.parcel_ha.sum() + m0.nature_gained_ha.sum())
+    assert (farms.parcel_ha.sum() + m.nature_gained_ha.sum()
+            + m.farmland_converted_total_ha.sum()) == pytest.approx(
+        m0.farms.parcel_ha.sum() + m0.nature_gained_ha.sum()
+        + m0.farmland_converted_total_ha.sum())
     joined = farms.active & (farms.gbd_ha > 0)
     margin = gross_margin_keur(farms, m.groundwater_depth_cm, m.salinity)
     saved = farms.gbd_ha.copy()

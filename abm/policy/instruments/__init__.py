@@ -11,4 +11,5 @@ from abm.policy.instruments import (  # noqa: F401
     stikstof,
     water_bodem,
     werklocaties,
+    wonen,
 )

@@ -198,22 +198,33 @@ class FarmlandLadder(Ladder):
             "heavy challenges (ASSUMPTION, as LN-13; explore 250-3000 m)")
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
-        from agents.farmers.land_prices import CHALLENGE_CLASSES, SALINE_INDEX, challenge_class
+        from agents.farmers.land_prices import CHALLENGE_CLASSES
 
         super().apply(model, policy, year)
-        cache = model.__dict__.setdefault("_ladder_classes", {})
-        key = (year, self.parameters.transition_zone_m)
-        if key not in cache:  # once a year for all provinces (salinity changes yearly)
-            cache.clear()
-            soils = model.landscape.codes("soil")
-            soil = model.landscape["soil_id"]
-            clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
-            near = model.distance_to_natura2000_m() <= self.parameters.transition_zone_m
-            cache[key] = challenge_class(model.peat_ha > 0, near,
-                                         model.salinity >= SALINE_INDEX, clay_or_loess)
-        classes = cache[key]
+        classes = farmland_classes(model, year, self.parameters.transition_zone_m)
         for code, label in enumerate(CHALLENGE_CLASSES):
             policy.zone(f"ladder_{label}")[self.cells & (classes == code)] = True
+
+
+def farmland_classes(model: RegionModel, year: int,
+                     transition_zone_m: float = 1000.0) -> np.ndarray:
+    """The LN-09 class of every cell this year (0 zware, 1 matige, 2 beperkte; see
+    :class:`FarmlandLadder`), computed once a year (salinity changes yearly) and cached on the
+    model; the housing programme reports greenfield conversion by it whether or not LN-09 is in
+    force."""
+    from agents.farmers.land_prices import SALINE_INDEX, challenge_class
+
+    cache = model.__dict__.setdefault("_ladder_classes", {})
+    key = (year, transition_zone_m)
+    if key not in cache:
+        cache.clear()
+        soils = model.landscape.codes("soil")
+        soil = model.landscape["soil_id"]
+        clay_or_loess = np.isin(soil, [soils.index("klei") + 1, soils.index("loess") + 1])
+        near = model.distance_to_natura2000_m() <= transition_zone_m
+        cache[key] = challenge_class(model.peat_ha > 0, near,
+                                     model.salinity >= SALINE_INDEX, clay_or_loess)
+    return cache[key]
 
 
 #: Zone of the aandachtsgebied as NPLG-GBD-10PCT reads it (for the indicators).
