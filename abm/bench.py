@@ -70,10 +70,10 @@ class Case:
 CASES: tuple[Case, ...] = (
     Case("landscape-250", "baseline", 250, 2024, 2024, target_s=2.0, target_peak_mb=1500.0),
     Case("national-250-landbouw-natuur-all", "landbouw-natuur-all", 250, 2024, 2050,
-         target_s=60.0, target_peak_mb=4000.0),
-    Case("national-1000-baseline", "baseline", 1000, 2024, 2050, target_s=15.0,
+         target_s=90.0, target_peak_mb=4000.0),
+    Case("national-1000-baseline", "baseline", 1000, 2024, 2050, target_s=20.0,
          target_peak_mb=3000.0),
-    Case("national-250-woningbouw-novex", "woningbouw-novex", 250, 2024, 2050, target_s=60.0,
+    Case("national-250-woningbouw-novex", "woningbouw-novex", 250, 2024, 2050, target_s=90.0,
          target_peak_mb=4000.0),
 )
 #: A small case to check that the benchmark machinery works (used by the tests).

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from agents.farmers import finance as fin
 from agents.farmers import options as opt
@@ -541,6 +542,15 @@ INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
 
+@njit(cache=True)
+def _sum_by_atom(values, cells, atom_of_cell, n_atoms):  # pragma: no cover - numba
+    """Per atom, the sum of ``values`` over its cells (in cell order, as np.bincount adds)."""
+    out = np.zeros(n_atoms)
+    for k in range(cells.size):
+        out[atom_of_cell[k]] += values[cells[k]]
+    return out
+
+
 class IndicatorTable:
     """Aggregates per-cell values to regions and accumulates one row per year x level x region.
 
@@ -586,6 +596,13 @@ class IndicatorTable:
         self._gem_of_grid = np.full(prov.size, -1, dtype=np.intp)
         self._gem_of_grid[self._cells] = self._gem_of_cell
         self.rows: list[dict] = []
+
+    def _atom_sum(self, cell_values: np.ndarray) -> np.ndarray:
+        """Sum of per-cell values over each atom."""
+        values = np.asarray(cell_values)
+        if values.dtype == bool:
+            values = values.view(np.uint8)
+        return _sum_by_atom(values.ravel(), self._cells, self._atom_of_cell, self._n_atoms)
 
     def _theil(self, model: RegionModel) -> Callable[[str, np.ndarray, int], np.ndarray]:
         """This year's Theil index per region of a level, given the level's name and region
@@ -677,8 +694,7 @@ class IndicatorTable:
                 continue  # computed per region below
             if ind.numerator is not None:
                 ratios[ind.name] = [
-                    np.bincount(self._atom_of_cell, minlength=self._n_atoms,
-                                weights=np.asarray(part(model), np.float64).ravel()[self._cells])
+                    self._atom_sum(part(model))
                     for part in (ind.numerator, ind.denominator)
                 ]
                 continue
@@ -688,9 +704,7 @@ class IndicatorTable:
                 total += np.bincount(farm_atoms[on_map], weights=values[on_map],
                                      minlength=self._n_atoms)
             if ind.cell_values is not None:
-                values = np.asarray(ind.cell_values(model), dtype=np.float64).ravel()
-                total += np.bincount(self._atom_of_cell, weights=values[self._cells],
-                                     minlength=self._n_atoms)
+                total += self._atom_sum(ind.cell_values(model))
             atom_sums[ind.name] = total
         theil = self._theil(model)
         clustering = self._clustering(model)

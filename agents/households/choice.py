@@ -146,13 +146,17 @@ def _choose(order, origin, age, income, size, value, free, x_m, y_m, row, col, s
             util[m] = value[age[p], income[p], c] - distance_weight * dist / 10_000.0 + noise[p, k]
             m += 1
         rest = size[p]
-        ranked = np.argsort(-util[:m])
-        for j in ranked:  # best first; a packet too big for one block spreads over the next
-            c = cand[j]
-            if rest <= 1e-12:
+        while rest > 1e-12:  # best first; a packet too big for one block spreads over the next
+            j = -1
+            best_u = -np.inf
+            for i in range(m):
+                if util[i] > best_u and free[cand[i]] >= min(rest, 1.0) - 1e-9:
+                    best_u = util[i]
+                    j = i
+            if j < 0:
                 break
-            if free[c] < min(rest, 1.0) - 1e-9:
-                continue
+            c = cand[j]
+            util[j] = -np.inf  # taken: not again
             take = min(rest, free[c])
             free[c] -= take
             rest -= take
