@@ -65,6 +65,33 @@ def _cmd_scenario_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario_show(args: argparse.Namespace) -> int:
+    """Print a scenario with the sources of each instrument (catalogue seed lines)."""
+    from abm.policy.catalogue import catalogue
+    from abm.scenario import load_scenario
+    from experiments.library import scenario_path
+
+    scenario = load_scenario(args.file)
+    cat = catalogue()
+    path = scenario_path(args.file)
+    print(f"{scenario.name}: {scenario.description}")
+    print(f"  file: {path}")
+    print(f"  years {scenario.start_year}-{scenario.end_year}, {scenario.resolution_m} m, "
+          f"seed {scenario.seed}, region {', '.join(scenario.region) or 'the Netherlands'}")
+    if scenario.parameters:
+        print("  parameters: " + ", ".join(f"{k} = {v}" for k, v in scenario.parameters.items()))
+    if not scenario.instruments:
+        print("  no instruments (current policy)")
+    for spec in scenario.instruments:
+        entry = cat[spec.id]
+        years = f"{spec.start_year or scenario.start_year}-{spec.end_year or scenario.end_year}"
+        print(f"\n  {spec.id} ({entry.mechanism}, {entry.level}; {years}): {entry.name_en}")
+        if spec.parameters:
+            print("    parameters: " + ", ".join(f"{k} = {v}" for k, v in spec.parameters.items()))
+        print("    source: " + entry.source.replace(";", "; "))
+    return 0
+
+
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from abm.indicators import INDICATORS
 
@@ -116,6 +143,8 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
     from abm.policy.catalogue import catalogue
     from abm.policy.registry import implemented
 
+    if args.coverage:
+        return _coverage()
     impl = implemented()
     entries = catalogue().values()
     if args.implemented:
@@ -127,6 +156,40 @@ def _cmd_instruments(args: argparse.Namespace) -> int:
         if args.sources:
             print(f"{'':22s} source: {e.source.replace(';', '; ')}")
     print(f"\n{len(impl)} of {len(catalogue())} catalogue instruments implemented")
+    return 0
+
+
+def _coverage() -> int:
+    """Per catalogue id: implemented (registered), tested (named in a test file) and documented
+    (named in docs/); exit 1 when a core instrument is not implemented."""
+    from abm.policy.catalogue import catalogue
+    from abm.policy.registry import implemented
+
+    root = Path(__file__).resolve().parent.parent
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests").rglob("*.py"))
+    tests += "\n".join(p.read_text(encoding="utf-8")
+                       for p in (root / "experiments" / "scenarios").glob("*.toml"))
+    docs = "\n".join(p.read_text(encoding="utf-8") for p in (root / "docs").glob("*.md"))
+    impl = implemented()
+    print(f"{'id':26s} {'priority':9s} {'impl':5s} {'tested':7s} {'documented':10s}")
+    missing_core, counts = [], {"impl": 0, "tested": 0, "documented": 0}
+    for e in catalogue().values():
+        flags = {"impl": e.id in impl, "tested": f'"{e.id}"' in tests or f"'{e.id}'" in tests,
+                 "documented": e.id in docs}
+        for k, v in flags.items():
+            counts[k] += v
+        if e.priority == "core" and not flags["impl"]:
+            missing_core.append(e.id)
+        marks = ["yes" if flags[k] else "-" for k in ("impl", "tested", "documented")]
+        print(f"{e.id:26s} {e.priority:9s} {marks[0]:5s} {marks[1]:7s} {marks[2]:10s}")
+    total = len(catalogue())
+    core = sum(e.priority == "core" for e in catalogue().values())
+    print(f"\n{counts['impl']} of {total} implemented, {counts['tested']} tested (named in a "
+          f"test or a shipped scenario), {counts['documented']} documented; "
+          f"{core - len(missing_core)} of {core} core implemented")
+    if missing_core:
+        print("core instruments not implemented: " + ", ".join(missing_core), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -253,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = scen_sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("file", help="scenario TOML file or library name")
     check.set_defaults(func=_cmd_scenario_check)
+    show = scen_sub.add_parser("show", help="print a scenario with the sources of each instrument")
+    show.add_argument("file", help="scenario TOML file or library name")
+    show.set_defaults(func=_cmd_scenario_show)
 
     sub.add_parser("indicators", help="list every indicator with unit and definition"
                    ).set_defaults(func=_cmd_indicators)
@@ -262,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     inst = sub.add_parser("instruments", help="list the instrument catalogue")
     inst.add_argument("--implemented", action="store_true", help="only implemented instruments")
+    inst.add_argument("--coverage", action="store_true",
+                      help="per id: implemented, tested, documented; exit 1 if a core id is "
+                           "not implemented")
     inst.add_argument("--sources", action="store_true",
                       help="also the lines of the policy documents each rests on")
     inst.set_defaults(func=_cmd_instruments)
