@@ -184,8 +184,11 @@ def _city_figures(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: Regio
     built and the farmland converted, and a map of every building-mask zone."""
     from abm.figures_masks import draw_building_zones
 
+    from agents.households import CLAIMS
+
     paths = [out / "cities.png", out / "homes_built_by_province.png",
-             out / "map_homes_built.png", out / "map_farmland_converted.png"]
+             out / "map_homes_built.png", out / "map_farmland_converted.png",
+             out / "map_land_claims.png"]
     have = tuple(name for name in CITY_INDICATORS if name in frame.columns)
     timeseries(frame, paths[0], have, "ruimte: households, housing and firms")
     provinces(frame, "homes_built", paths[1])
@@ -195,4 +198,7 @@ def _city_figures(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: Regio
     map_values(maps["farmland_converted_ha"] / cell_ha, model, paths[3],
                f"Farmland built on {model.start_year}-{model.year}", "share of the cell",
                cmap="Oranges")
+    map_categories(maps["land_claim"], model, paths[4],
+                   f"Which claim took farmland {model.start_year}-{model.year}", CLAIMS,
+                   {1: "#d7301f", 2: "#7570b3", 3: "#2e8b57"})
     return paths + draw_building_zones(model, out)

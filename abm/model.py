@@ -52,7 +52,7 @@ from agents.farmers.land_bank import LandBank
 from agents.farmers.options import Choices, choose, settle_payments
 from agents.firms import annual_growth_by_province, create_business_land, create_firms, firm_year
 from agents import nature_organisations
-from agents.households import build_homes, households_year
+from agents.households import CLAIM_BUSINESS, CLAIM_NATURE, build_homes, households_year
 from agents.households.housing import buy_for_business_land
 from agents.households import set_up as households_set_up
 from agents.government import Government, create_governments
@@ -383,6 +383,7 @@ class RegionModel(Model):
         #: Farmland developers bought this year for new business land (ha per cell).
         self.business_farmland_ha = buy_for_business_land(self).reshape(self.land_use.shape)
         self.farmland_converted_total_ha += self.business_farmland_ha
+        self.land_claim[self.business_farmland_ha > 0] = CLAIM_BUSINESS
 
     def _clear_land_market(self) -> None:
         """Prices per province follow last year's demand and supply; governments buy land for
@@ -391,6 +392,7 @@ class RegionModel(Model):
         with land_options.on_market(self):  # land active farms sell (sell_land)
             market_year.clear(self, self.year + 1)
         land_options.sell_to_nature(self)  # land active farms offer for nature (nature_land)
+        self.land_claim[self.nature_bought_ha > 0] = CLAIM_NATURE
 
     def _manage_water(self) -> None:
         """Waterschappen move groundwater toward this year's targets; the coast salinises under
@@ -594,4 +596,5 @@ class RegionModel(Model):
             "dwellings": self.dwellings.astype(np.float32),
             "dwellings_added": (self.dwellings - self.dwellings_start).astype(np.float32),
             "farmland_converted_ha": self.farmland_converted_total_ha.astype(np.float32),
+            "land_claim": self.land_claim.copy(),
         }

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["AGE_CLASSES", "INCOME_CLASSES", "HouseholdState", "Moves", "build_homes",
            "households_year", "set_up"]
 
+#: Claims on farmland, as codes of ``model.land_claim`` (the map of which claim took each cell).
+CLAIMS: dict[int, str] = {1: "housing", 2: "business land", 3: "nature"}
+CLAIM_HOUSING, CLAIM_BUSINESS, CLAIM_NATURE = 1, 2, 3
+
 #: ASSUMPTION: radius of "green nearby" (m): the share of nature land within a square of this
 #: half-width; explore 1-5 km.
 GREEN_RADIUS_M = 2_000.0
@@ -102,6 +106,8 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     model.block_jobs_access = np.zeros(blocks.n)
     model.farmland_converted_total_ha = np.zeros(land.grid.shape)
     model.business_farmland_ha = np.zeros(land.grid.shape)
+    #: Per cell, the claim that last took farmland there (CLAIMS; 0 none).
+    model.land_claim = np.zeros(land.grid.shape, dtype=np.uint8)
     #: Share of the infill headroom released per year (calibrated, agents.households.housing).
     model.infill_release_per_yr = housing.infill_release_per_yr(model)
     model.formed_last_year = np.zeros(len(land.codes("province")) + 1)
@@ -210,6 +216,7 @@ def build_homes(model: RegionModel, year: int) -> None:
                                        model._housing_rng)
     model.farmland_converted_total_ha += model.housing_year.converted_ha.reshape(
         model.farmland_converted_total_ha.shape)
+    model.land_claim.ravel()[model.housing_year.converted_ha > 0] = CLAIM_HOUSING
 
 
 def households_year(model: RegionModel, year: int) -> None:

@@ -111,6 +111,9 @@ def test_land_is_conserved_and_converted_farmland_becomes_built_up(baseline):
     assert converted.size > 0
     assert (model.land_use.ravel()[converted] == 1).all()
     assert (years[0]["urban"].ravel()[converted] == 2).all()  # it was farmland
+    assert (model.land_claim.ravel()[converted] == 1).all()  # the claim map says: housing
+    business = model.business_farmland_ha > 0
+    assert (model.land_claim[business] == 2).all()
 
 
 def test_baseline_builds_the_2023_rate_inbreiding_first(baseline):
