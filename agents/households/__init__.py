@@ -216,7 +216,7 @@ def build_homes(model: RegionModel, year: int) -> None:
                                        model._housing_rng)
     model.farmland_converted_total_ha += model.housing_year.converted_ha.reshape(
         model.farmland_converted_total_ha.shape)
-    model.land_claim.ravel()[model.housing_year.converted_ha > 0] = CLAIM_HOUSING
+    model.land_claim.ravel()[model.housing_year.greenfield > 0] = CLAIM_HOUSING
 
 
 def households_year(model: RegionModel, year: int) -> None:
