@@ -532,12 +532,31 @@ def _block_spread_access(m: RegionModel) -> np.ndarray:
 # Built lazily in agents.firms.indicators: it imports Indicator from this module.
 from agents.firms.indicators import BUSINESS_LAND_INDICATORS  # noqa: E402
 
+def _gained_in(zone_key: str) -> Callable[[RegionModel], np.ndarray]:
+    """Farmland turned into nature inside the zone an NPLG target keeps on the model."""
+    def values(m: RegionModel) -> np.ndarray:
+        zone = m.__dict__.get(zone_key)
+        return np.zeros(m.landscape.grid.shape) if zone is None else m.nature_gained_ha * zone
+    return values
+
+
+#: Hectare targets of the NPLG (abm.policy.instruments.nplg; zones named by their target_key).
+NPLG_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("nnn_nature_gained_ha", "ha", "Farmland turned into nature since the start inside "
+              "the NNN search area of NPLG-NNN-40571 (0 without it)",
+              cell_values=_gained_in("nnn_new_nature_ha")),
+    Indicator("new_forest_ha", "ha", "Farmland turned into forest since the start inside the "
+              "forest zone of NPLG-FOREST-37400 (0 without it)",
+              cell_values=_gained_in("new_forest_ha")),
+)
+
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
               + LAND_MARKET_INDICATORS
               + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
               + RELOCATION_INDICATORS + FINANCE_INDICATORS + FIRM_INDICATORS
               + HOUSEHOLD_INDICATORS
-              + BUSINESS_LAND_INDICATORS)
+              + BUSINESS_LAND_INDICATORS
+              + NPLG_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

@@ -7,6 +7,7 @@ from abm.policy.instruments import (  # noqa: F401
     bouwen,
     glastuinbouw,
     landbouw_natuur,
+    nplg,
     regionaal,
     stikstof,
     water_bodem,
