@@ -18,6 +18,8 @@ MASK_KINDS: dict[str, str] = {
     "reserved": "reserved for a future public use: temporary use only, no permanent building",
     "water_storage": "reserved for water storage",
     "no_hyperscale_datacentres": "no new hyperscale datacentre (DATACENTRA-HYPERSCALE)",
+    "no_business_land_transformation": "business land is not transformed into housing or "
+                                       "another function (WERKLOC-BEHOUD)",
 }
 
 

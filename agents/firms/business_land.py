@@ -520,6 +520,9 @@ def year_step(model: RegionModel, year: int) -> None:
     if AUTONOMOUS_TRANSFORMATION_SHARE_PER_YR > 0:
         inner = np.isin(model.landscape["urbanisation_class"].ravel(), INNER_CITY_CLASSES)
         share = np.maximum(share, AUTONOMOUS_TRANSFORMATION_SHARE_PER_YR * inner)
+    keep = policy.masks.get("no_business_land_transformation")  # WERKLOC-BEHOUD
+    if keep is not None:
+        share = np.where(keep.ravel(), 0.0, share)
     transformed = np.clip(share, 0.0, 1.0) * bl.stock_ha
     bl.stock_ha -= transformed
     bl.transformed_ha = transformed

@@ -100,6 +100,11 @@ VISA_INFILL_FACTOR = "visa_infill_factor"
 VISA_SHARE_FACTOR = "visa_share_factor"
 VISA_GREENFIELD_PENALTY = "visa_greenfield_penalty"
 VISA_GREENFIELD_CAP_SHARE = "visa_greenfield_cap_share"
+#: Prefix of the per-province targets (``policy.targets["homes_built_province_PV27"]``, homes
+#: a year) that WONING-PROV-2030 and WONING-WOONDEALS (abm.policy.instruments.stad) write; where
+#: one is set, it replaces that province's share of the national programme
+#: (docs/instruments_stad.md).
+PROVINCE_HOMES_TARGET = "homes_built_province_"
 
 
 @dataclass
@@ -133,8 +138,9 @@ class HousingYear:
 
 
 def province_targets(model: RegionModel, need: np.ndarray) -> np.ndarray:
-    """Homes each province (by id) builds this year: its share of the national programme, at
-    most what it needs (``need`` per province id, homes).
+    """Homes each province (by id) builds this year: its share of the national programme (or
+    its own rate ``policy.targets["homes_built_province_<code>"]`` where an instrument set
+    one), at most what it needs (``need`` per province id, homes).
 
     Under a VISA ``visa_share_factor`` (VISA-INITIEREN) each province's share is multiplied by
     its households-weighted mean factor (:func:`share_factor_by_province`) and the shares are
@@ -154,6 +160,10 @@ def _programme(model: RegionModel, need: np.ndarray) -> tuple[np.ndarray, np.nda
     out = np.zeros(len(codes) + 1)
     for pid, code in enumerate(codes, start=1):
         out[pid] = national * PROVINCE_AGREEMENTS.get(code, 0.0) / total
+        # WONING-PROV-2030 / WONING-WOONDEALS: a province's own yearly rate, where one is set
+        own = model.policy.targets.get(PROVINCE_HOMES_TARGET + code)
+        if own is not None:
+            out[pid] = own
     cap = np.maximum(need, 0.0)
     factor = share_factor_by_province(model)
     if factor is not None:

@@ -40,7 +40,7 @@ def test_baseline_is_current_policy_without_instruments():
         ({"name": "Bad Name"}, "name", "lower-case letters"),
         ({"colour": "red"}, "colour", "start_year"),
         ({"instruments": [{"id": "XX-99"}]}, "instruments[0].id", "WBS-13"),
-        ({"instruments": [{"id": "WBS-24"}]}, "instruments[0].id", "WBS-13"),
+        ({"instruments": [{"id": "GOV-DOORWERKING"}]}, "instruments[0].id", "WBS-13"),
         ({"instruments": [{"id": "WBS-13", "parameters": {"storage_share": 2.0}}]},
          "instruments[0].parameters.storage_share", "0.05-0.10"),
         ({"instruments": [{"id": "WBS-13", "parameters": {"storage_share": "lots"}}]},

@@ -9,6 +9,7 @@ from abm.policy.instruments import (  # noqa: F401
     landbouw_natuur,
     nplg,
     regionaal,
+    stad,
     stikstof,
     water_bodem,
     werklocaties,
