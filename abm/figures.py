@@ -47,6 +47,7 @@ FARMER_INDICATORS: tuple[str, ...] = (
 #: run has).
 CITY_INDICATORS: tuple[str, ...] = (
     "homes_built", "homes_built_inbreiding", "homes_built_greenfield", "homes_built_masked",
+    "homes_unbuilt",
     "housing_shortage_households", "farmland_converted_ha", "households_moved",
     "households_65plus", "homes_in_risk_cells", "jobs_within_reach_mean",
     "regional_disparity_theil", "jobs", "jobs_industrieel", "jobs_productie", "jobs_innovatie",

@@ -445,6 +445,18 @@ def _converted_of_class(code: int) -> Callable[[RegionModel], np.ndarray]:
     return lambda m: _converted_ha(m) * (m.farmland_class.ravel() == code)
 
 
+def _homes_unbuilt(m: RegionModel) -> np.ndarray:
+    """Each province's unbuilt homes spread over its cells by dwellings (flat)."""
+    unbuilt = m.housing_year.unbuilt_by_province
+    prov = m.landscape["province_id"].ravel().astype(np.intp)
+    if unbuilt.size == 0 or not unbuilt.any():
+        return np.zeros(prov.size)
+    dwellings = m.dwellings.ravel()
+    per_prov = np.bincount(prov, weights=dwellings, minlength=unbuilt.size)
+    share = np.where(per_prov[prov] > 0, dwellings / np.maximum(per_prov[prov], 1e-300), 0.0)
+    return np.pad(unbuilt, (0, max(0, prov.max() + 1 - unbuilt.size)))[prov] * share
+
+
 def _homes_masked(m: RegionModel) -> np.ndarray:
     from environment.building_zones import any_building_zone
 
@@ -497,6 +509,9 @@ HOUSEHOLD_INDICATORS: tuple[Indicator, ...] = (
               "land (infill, transformation)", _housing("infill")),
     Indicator("homes_built_greenfield", "dwellings", "Homes built this year on farmland turned "
               "into built-up land", _housing("greenfield")),
+    Indicator("homes_unbuilt", "dwellings", "Homes the programme was to build this year that "
+              "found no place (no infill capacity, no greenfield cell outside the masks): the "
+              "unmet housing claim, spread over the province's dwellings", _homes_unbuilt),
     Indicator("homes_built_masked", "dwellings", "Homes built this year inside any building "
               "mask zone (uiterwaarden, dike and river reservations, water storage, industrial "
               "contours; environment.building_zones), whether or not its rule is in force",

@@ -35,7 +35,7 @@ Whose land
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -120,12 +120,17 @@ class HousingYear:
     converted_class : ndarray of int8
         LN-09 class of the converted cells (0 zware, 1 matige, 2 beperkte; -1 elsewhere),
         whether or not LN-09 is in force.
+    unbuilt_by_province : ndarray of float64
+        Homes a province was to build this year (its part of the programme, at most its need)
+        that found no place (no infill capacity and no greenfield cell left outside the masks),
+        by province id: the unmet housing claim, reported rather than dropped.
     """
 
     infill: np.ndarray
     greenfield: np.ndarray
     converted_ha: np.ndarray
     converted_class: np.ndarray
+    unbuilt_by_province: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(cls, n_cells: int) -> HousingYear:
@@ -434,6 +439,7 @@ def build(model: RegionModel, year: int, need: np.ndarray, score: np.ndarray,
                     (hh[in_prov] * share_factor[in_prov]).sum(), 1e-300), 1.0))
         plan.append((in_prov, np.inf, 1.0))
         built[pid] = place(targets[pid], plan)
+    out.unbuilt_by_province = np.maximum(targets - built, 0.0)
     converted = np.flatnonzero(out.greenfield > 0)
     if converted.size:
         from abm.policy.instruments.landbouw_natuur import farmland_classes

@@ -197,3 +197,24 @@ def test_households_are_reproducible():
     cols = ["population", "households", "households_moved", "homes_built",
             "farmland_converted_ha", "housing_shortage_households"]
     assert a[cols].equals(b[cols])
+
+
+def test_homes_that_find_no_place_are_reported_not_dropped():
+    from abm.policy.instruments.wonen import HOMES_TARGET
+
+    model = RegionModel.from_scenario("baseline", resolution=1000, region="Utrecht", end=2025)
+    model.run_until(2024)
+    model.policy.targets[HOMES_TARGET] = 300_000.0  # far more than Utrecht can place at once
+    model.policy.mask("no_new_buildings")[:] = True  # and nowhere to build
+    pid = model.landscape.codes("province").index("PV26") + 1
+    need = np.zeros(len(model.landscape.codes("province")) + 1)
+    need[pid] = 5_000.0
+    year = housing.build(model, 2025, need, np.zeros(model.land_use.size),
+                         np.random.default_rng(0))
+    assert year.homes.sum() == 0
+    assert year.unbuilt_by_province[pid] == pytest.approx(5_000.0)  # the need caps the target
+    model.housing_year = year
+    from abm.indicators import INDICATOR_BY_NAME
+
+    cells = INDICATOR_BY_NAME["homes_unbuilt"].cell_values(model)
+    assert cells.sum() == pytest.approx(5_000.0)
