@@ -668,10 +668,9 @@ class IndicatorTable:
 
     def _clustering(self, model: RegionModel
                     ) -> Callable[[str, np.ndarray, int], dict[str, np.ndarray]]:
-        """This year's Ellison-Glaeser gamma per werkmilieu per region of a level (sub-units as
-        for the Theil index): G = sum (s - x)^2 over the sub-units (s: the werkmilieu's share
-        of jobs, x: the share of all jobs), H = the Herfindahl index of its agents' jobs,
-        gamma = (G - (1 - sum x^2) H) / ((1 - sum x^2)(1 - H)); NaN where undefined."""
+        """This year's Ellison-Glaeser gamma per werkmilieu per region of a level, over the
+        sub-units of the Theil index (agents.firms.indicators.gamma); NaN where undefined."""
+        from agents.firms.indicators import gamma
         firms = model.firms
         on = firms.active & (firms.cell >= 0)
         gem = self._gem_of_grid[firms.cell[on]]
@@ -701,17 +700,8 @@ class IndicatorTable:
                 if sel.sum() < 2:
                     continue
                 total = j[:, sel].sum(axis=0)
-                x = total / max(total.sum(), 1e-300)
-                sx = 1.0 - float((x ** 2).sum())
                 for name, m in CLUSTERING.items():
-                    jm = j[m, sel].sum()
-                    if jm <= 0 or sx <= 0:
-                        continue
-                    h = q[m, sel].sum() / jm ** 2
-                    if h >= 1.0:
-                        continue
-                    g = float(((j[m, sel] / jm - x) ** 2).sum())
-                    out[name][k] = (g - sx * h) / (sx * (1.0 - h))
+                    out[name][k] = gamma(j[m, sel], float(q[m, sel].sum()), total)
             return out
 
         return per_region

@@ -82,21 +82,31 @@ def ellison_glaeser(model: RegionModel, level: str = "corop") -> dict[str, float
     keep = r > 0
     jobs, milieu, r = firms.jobs[on][keep], firms.werkmilieu[on][keep], r[keep]
     n_regions = int(region.max()) + 1
-    x = np.bincount(r, weights=jobs, minlength=n_regions)
-    x = x / x.sum()
+    all_jobs = np.bincount(r, weights=jobs, minlength=n_regions)
     out = {}
     for m, name in enumerate(WERKMILIEUS):
         sel = milieu == m
-        total = jobs[sel].sum()
-        if total <= 0:
-            out[name] = float("nan")
-            continue
-        s = np.bincount(r[sel], weights=jobs[sel], minlength=n_regions) / total
-        g = float(((s - x) ** 2).sum())
-        h = float(((jobs[sel] / total) ** 2).sum())
-        sx = 1.0 - float((x ** 2).sum())
-        out[name] = (g - sx * h) / (sx * (1.0 - h))
+        own = np.bincount(r[sel], weights=jobs[sel], minlength=n_regions)
+        out[name] = gamma(own, float((jobs[sel] ** 2).sum()), all_jobs)
     return out
+
+
+def gamma(jobs_by_region: np.ndarray, squared_jobs: float, all_jobs_by_region: np.ndarray
+          ) -> float:
+    """The Ellison-Glaeser gamma (see :func:`ellison_glaeser`) of one werkmilieu from its jobs
+    per region, the sum of its agents' squared jobs (for the Herfindahl index H) and all jobs
+    per region; NaN where undefined (no jobs, one region, H = 1)."""
+    total = float(jobs_by_region.sum())
+    all_total = float(all_jobs_by_region.sum())
+    if total <= 0 or all_total <= 0:
+        return float("nan")
+    x = all_jobs_by_region / all_total
+    sx = 1.0 - float((x ** 2).sum())
+    h = squared_jobs / total ** 2
+    if sx <= 0 or h >= 1.0:
+        return float("nan")
+    g = float(((jobs_by_region / total - x) ** 2).sum())
+    return (g - sx * h) / (sx * (1.0 - h))
 
 
 def _build():

@@ -14,7 +14,13 @@ import numpy as np
 from scipy import ndimage
 
 from agents.households import choice, demography, housing
-from agents.households.blocks import Blocks, make_blocks, spread_to_cells
+from agents.households.blocks import (
+    Blocks,
+    block_shares,
+    make_blocks,
+    spread_to_cells,
+    spread_with,
+)
 from agents.households.population import create_households
 from agents.households.state import AGE_CLASSES, INCOME_CLASSES, OLD, HouseholdState
 from environment import population
@@ -73,13 +79,9 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     region = land["land_mask"] & (land["province_id"] > 0)
     # Dwellings: the bundle's stock (1 January 2021) scaled to the CBS stock of the start year;
     # never fewer than the households a block houses (the sources differ in year and spread).
-    if "dwellings" in land.layers:
-        layer = np.where(region, land["dwellings"], 0.0)
-        national = float(model.national["dwellings"].sum(dtype=np.float64))
-        stock = layer * dwellings_on_1_january(model.start_year) / max(national, 1.0)
-    else:
-        stock = np.where(region, households, 0.0)
-    stock = stock.astype(np.float64)
+    national = float(model.national["dwellings"].sum(dtype=np.float64))
+    stock = (np.where(region, land["dwellings"], 0.0).astype(np.float64)
+             * dwellings_on_1_january(model.start_year) / max(national, 1.0))
     start_hh, start_persons = hh.households.sum(), hh.persons.sum()
     latent = demography.split_latent(hh, demography.shortage_at(model.start_year),
                                      start_hh / model.national_households_start, blocks.hub)
@@ -94,8 +96,10 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     model.vacant_frictional = np.maximum(blocks.sum(stock) - housed_start, 0.0)
     model.household_agents = HouseholdState.concat(hh, latent).compact()
     model._household_targets = (start_hh, start_persons)
-    model._household_growth = _growth_rate(model) + (demography.HOUSEHOLD_GROWTH_PER_YR
-                                                     - population.NATIONAL_RATE_PER_YR)
+    #: Growth per year of the run's persons (the provinces' trends, weighted by households).
+    model._persons_growth = _growth_rate(model)
+    model._household_growth = model._persons_growth + (demography.HOUSEHOLD_GROWTH_PER_YR
+                                                       - population.NATIONAL_RATE_PER_YR)
     model._household_rng = model.streams.generator("households")
     model._housing_rng = model.streams.generator("housing")
     station = np.exp(-land["dist_station_m"] / choice.STATION_SCALE_M)
@@ -142,19 +146,18 @@ def update_risk(model: RegionModel) -> None:
 def _update_cells(model: RegionModel) -> None:
     """Per-cell households, inhabitants and latent households from the agents."""
     blocks, hh = model.blocks, model.household_agents
-    weight = model.dwellings
     n = blocks.n
-    shape = model.landscape.grid.shape
-    model.households = spread_to_cells(blocks, hh.per_block(n), weight).reshape(shape)
+    #: Each block cell's share of its block's households (by dwellings), for this year's arrays.
+    model.cell_shares = block_shares(blocks, model.dwellings)
     latent = ~hh.housed
     persons = hh.per_block(n, hh.persons)
     persons += np.bincount(hh.origin_block[latent], weights=hh.persons[latent], minlength=n)
-    model.inhabitants = spread_to_cells(blocks, persons, weight).reshape(shape)
-    model.latent_households = spread_to_cells(
-        blocks, np.bincount(hh.origin_block[latent], weights=hh.households[latent],
-                            minlength=n), weight).reshape(shape)
+    waiting = np.bincount(hh.origin_block[latent], weights=hh.households[latent], minlength=n)
     old = hh.per_block(n, hh.households * (hh.age_class == OLD))
-    model.households_65plus = spread_to_cells(blocks, old, weight).reshape(shape)
+    model.households = spread(model, hh.per_block(n))
+    model.inhabitants = spread(model, persons)
+    model.latent_households = spread(model, waiting)
+    model.households_65plus = spread(model, old)
 
 
 def free_dwellings(model: RegionModel, housed: np.ndarray,
@@ -212,7 +215,7 @@ def build_homes(model: RegionModel, year: int) -> None:
     score = np.zeros(model.blocks.of_cell.size)
     on = model.blocks.of_cell >= 0
     score[on] = value[0, 1][model.blocks.of_cell[on]]
-    model.housing_year = housing.build(model, year, _need_by_province(model), score,
+    model.housing_year = housing.build(model, _need_by_province(model), score,
                                        model._housing_rng)
     model.farmland_converted_total_ha += model.housing_year.converted_ha.reshape(
         model.farmland_converted_total_ha.shape)
@@ -227,7 +230,7 @@ def households_year(model: RegionModel, year: int) -> None:
     years = year - model.start_year + 1
     start_hh, start_persons = model._household_targets
     target_hh = start_hh * (1.0 + model._household_growth) ** years
-    target_persons = start_persons * (1.0 + _growth_rate(model)) ** years
+    target_persons = start_persons * (1.0 + model._persons_growth) ** years
     formed = demography.formation(hh, target_hh, target_persons, blocks.hub)
     prov = blocks.province_id.astype(np.int64)
     model.formed_last_year = np.bincount(prov[formed.origin_block], weights=formed.households,
@@ -273,8 +276,8 @@ def _move(model: RegionModel, hh: HouseholdState, value: np.ndarray
 
 
 def spread(model: RegionModel, block_values_: np.ndarray) -> np.ndarray:
-    """Per-block values spread to the cells by dwellings (grid shape)."""
-    return spread_to_cells(model.blocks, block_values_, model.dwellings).reshape(
+    """Per-block values spread to the cells by this year's shares of dwellings (grid shape)."""
+    return spread_with(model.blocks, block_values_, model.cell_shares).reshape(
         model.landscape.grid.shape)
 
 

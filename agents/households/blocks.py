@@ -138,15 +138,27 @@ def make_blocks(landscape: Landscape) -> Blocks:
     )
 
 
-def spread_to_cells(blocks: Blocks, block_values: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Spread per-block totals over each block's cells in proportion to ``weight`` (per cell,
-    e.g. dwellings); evenly over the block's land cells where the weights sum to zero."""
+def block_shares(blocks: Blocks, weight: np.ndarray) -> np.ndarray:
+    """Each block cell's share of its block (per cell with ``of_cell >= 0``, in cell order), in
+    proportion to ``weight`` (per cell, e.g. dwellings); even over the block's land cells where
+    the weights sum to zero."""
     w = np.asarray(weight, dtype=np.float64).ravel()
     on = blocks.of_cell >= 0
     b = blocks.of_cell[on]
     total = np.bincount(b, weights=w[on], minlength=blocks.n)
-    share = np.where(total[b] > 0, w[on] / np.where(total[b] > 0, total[b], 1.0),
-                     1.0 / blocks.n_cells[b])
-    out = np.zeros(w.size)
-    out[on] = np.asarray(block_values, dtype=np.float64)[b] * share
+    return np.where(total[b] > 0, w[on] / np.where(total[b] > 0, total[b], 1.0),
+                    1.0 / blocks.n_cells[b])
+
+
+def spread_with(blocks: Blocks, block_values: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Spread per-block totals over the cells by ``shares`` (:func:`block_shares`; flat)."""
+    on = blocks.of_cell >= 0
+    out = np.zeros(blocks.of_cell.size)
+    out[on] = np.asarray(block_values, dtype=np.float64)[blocks.of_cell[on]] * shares
     return out
+
+
+def spread_to_cells(blocks: Blocks, block_values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Spread per-block totals over each block's cells in proportion to ``weight`` (per cell,
+    e.g. dwellings); evenly over the block's land cells where the weights sum to zero."""
+    return spread_with(blocks, block_values, block_shares(blocks, weight))

@@ -108,6 +108,15 @@ def attractiveness(access: np.ndarray, green: np.ndarray, station: np.ndarray,
 
 
 @njit(cache=True)
+def _record(f_packet, f_dest, f_amount, n_flow, packet, block, households):
+    """Write one flow (a packet's households into a block); return the new flow count."""
+    f_packet[n_flow] = packet
+    f_dest[n_flow] = block
+    f_amount[n_flow] = households
+    return n_flow + 1
+
+
+@njit(cache=True)
 def _choose(order, origin, age, income, size, value, free, x_m, y_m, row, col, square,
             local_dr, local_dc, national, noise, distance_weight, frees_origin):
     n_local = local_dr.shape[1]
@@ -160,19 +169,13 @@ def _choose(order, origin, age, income, size, value, free, x_m, y_m, row, col, s
             take = min(rest, free[c])
             free[c] -= take
             rest -= take
-            f_packet[n_flow] = p
-            f_dest[n_flow] = c
-            f_amount[n_flow] = take
-            n_flow += 1
+            n_flow = _record(f_packet, f_dest, f_amount, n_flow, p, c, take)
         if rest > 1e-12 and frees_origin[p]:  # the rest stays home if its dwellings are free
             take = min(rest, max(free[o], 0.0))
             if take > 0:
                 free[o] -= take
                 rest -= take
-                f_packet[n_flow] = p
-                f_dest[n_flow] = o
-                f_amount[n_flow] = take
-                n_flow += 1
+                n_flow = _record(f_packet, f_dest, f_amount, n_flow, p, o, take)
         if frees_origin[p]:
             left[p] = rest
     # Movers whose home was taken meanwhile move into the emptiest blocks (every mover put
@@ -189,10 +192,7 @@ def _choose(order, origin, age, income, size, value, free, x_m, y_m, row, col, s
             take = min(rest, free[c])
             free[c] -= take
             rest -= take
-            f_packet[n_flow] = p
-            f_dest[n_flow] = c
-            f_amount[n_flow] = take
-            n_flow += 1
+            n_flow = _record(f_packet, f_dest, f_amount, n_flow, p, c, take)
     return f_packet[:n_flow], f_dest[:n_flow], f_amount[:n_flow]
 
 

@@ -117,9 +117,6 @@ class HousingYear:
         Homes built inside built-up land and on farmland turned into built-up land.
     converted_ha : ndarray of float64
         Farmland (farm parcels) developers bought.
-    converted_class : ndarray of int8
-        LN-09 class of the converted cells (0 zware, 1 matige, 2 beperkte; -1 elsewhere),
-        whether or not LN-09 is in force.
     unbuilt_by_province : ndarray of float64
         Homes a province was to build this year (its part of the programme, at most its need)
         that found no place (no infill capacity and no greenfield cell left outside the masks),
@@ -129,13 +126,11 @@ class HousingYear:
     infill: np.ndarray
     greenfield: np.ndarray
     converted_ha: np.ndarray
-    converted_class: np.ndarray
     unbuilt_by_province: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(cls, n_cells: int) -> HousingYear:
-        return cls(np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells),
-                   np.full(n_cells, -1, dtype=np.int8))
+        return cls(np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
 
     @property
     def homes(self) -> np.ndarray:
@@ -276,7 +271,7 @@ def _fill(capacity: np.ndarray, cells: np.ndarray, homes: float) -> np.ndarray:
     return capacity[cells] * min(1.0, homes / total)
 
 
-def build(model: RegionModel, year: int, need: np.ndarray, score: np.ndarray,
+def build(model: RegionModel, need: np.ndarray, score: np.ndarray,
           rng: np.random.Generator) -> HousingYear:
     """Build this year's homes (see the module docstring); update ``model.dwellings``,
     ``model.land_use`` and the farms in place.
@@ -442,9 +437,6 @@ def build(model: RegionModel, year: int, need: np.ndarray, score: np.ndarray,
     out.unbuilt_by_province = np.maximum(targets - built, 0.0)
     converted = np.flatnonzero(out.greenfield > 0)
     if converted.size:
-        from abm.policy.instruments.landbouw_natuur import farmland_classes
-
-        out.converted_class[converted] = farmland_classes(model, year).ravel()[converted]
         # the land the homes need at greenfield density: all a whole cell's farmland, part of
         # it where the year's last cell is built only in part
         want = np.zeros(n_cells)

@@ -26,10 +26,10 @@ from environment.landscape import Landscape
 
 #: Bundle layers of the age-class shares, in the order of AGE_CLASSES.
 AGE_LAYERS: tuple[str, ...] = ("adults_share_15_44", "adults_share_45_64", "adults_share_65plus")
-#: National shares used where a bundle lacks the layers: adults by age on 1 January 2024 (CBS
-#: StatLine 03759ned: 15-44 7.0 m, 45-64 4.8 m, 65+ 3.7 m of 15.5 m aged 15+, rounded).
-NATIONAL_AGE_SHARES: tuple[float, ...] = (0.45, 0.31, 0.24)
-#: Income classes where a bundle lacks the layers: by definition 40% low, 40% middle, 20% high.
+#: Shares of a block without inhabitants (it gets no groups; the shares only stay defined): the
+#: national shares of adults by age in the bundle (certegis PC4 2021: 0.44, 0.33, 0.23).
+NATIONAL_AGE_SHARES: tuple[float, ...] = (0.44, 0.33, 0.23)
+#: Income classes of a block without households: by definition 40% low, 40% middle, 20% high.
 NATIONAL_INCOME_SHARES: tuple[float, ...] = (0.40, 0.40, 0.20)
 
 
@@ -38,21 +38,14 @@ def class_shares(landscape: Landscape, blocks: Blocks, inhabitants: np.ndarray,
     """Per block: shares of the age classes (blocks x 3, weighted by inhabitants) and of the
     income classes (blocks x 3, weighted by households); rows sum to 1."""
     age = np.empty((blocks.n, len(AGE_CLASSES)))
-    inh = blocks.sum(inhabitants)
     for k, name in enumerate(AGE_LAYERS):
-        if name in landscape.layers:
-            age[:, k] = blocks.sum(landscape[name] * inhabitants)
-        else:
-            age[:, k] = NATIONAL_AGE_SHARES[k] * inh
+        age[:, k] = blocks.sum(landscape[name] * inhabitants)
     income = np.empty((blocks.n, len(INCOME_CLASSES)))
     hh = blocks.sum(households)
-    if "income_low_share" in landscape.layers:
-        low = blocks.sum(landscape["income_low_share"] * households)
-        high = blocks.sum(landscape["income_high_share"] * households)
-        income[:, 0], income[:, 2] = low, high
-        income[:, 1] = np.maximum(hh - low - high, 0.0)
-    else:
-        income[:] = np.asarray(NATIONAL_INCOME_SHARES)[None, :] * hh[:, None]
+    low = blocks.sum(landscape["income_low_share"] * households)
+    high = blocks.sum(landscape["income_high_share"] * households)
+    income[:, 0], income[:, 2] = low, high
+    income[:, 1] = np.maximum(hh - low - high, 0.0)
     for shares, fallback in ((age, NATIONAL_AGE_SHARES), (income, NATIONAL_INCOME_SHARES)):
         total = shares.sum(axis=1, keepdims=True)
         empty = total[:, 0] <= 0

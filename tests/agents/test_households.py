@@ -36,7 +36,7 @@ def _run(scenario: str, **kw) -> tuple[RegionModel, list[dict]]:
             "business_in_mask": (0.0 if no_build is None
                                  else model.business_land.arrived_ha[no_build.ravel()].sum()),
             "converted_cells": np.flatnonzero(hy.greenfield > 0),
-            "converted_class": hy.converted_class[hy.greenfield > 0],
+            "converted_class": model.farmland_class.ravel()[hy.greenfield > 0],
         })
     return model, years
 
@@ -209,7 +209,7 @@ def test_homes_that_find_no_place_are_reported_not_dropped():
     pid = model.landscape.codes("province").index("PV26") + 1
     need = np.zeros(len(model.landscape.codes("province")) + 1)
     need[pid] = 5_000.0
-    year = housing.build(model, 2025, need, np.zeros(model.land_use.size),
+    year = housing.build(model, need, np.zeros(model.land_use.size),
                          np.random.default_rng(0))
     assert year.homes.sum() == 0
     assert year.unbuilt_by_province[pid] == pytest.approx(5_000.0)  # the need caps the target
