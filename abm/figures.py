@@ -201,5 +201,6 @@ def _city_figures(frame: pd.DataFrame, maps: dict[str, np.ndarray], model: Regio
                cmap="Oranges")
     map_categories(maps["land_claim"], model, paths[4],
                    f"Which claim took farmland {model.start_year}-{model.year}", CLAIMS,
-                   {1: "#d7301f", 2: "#7570b3", 3: "#2e8b57"})
+                   {1: "#d7301f", 2: "#7570b3", 3: "#2e8b57", 4: "#f0c419", 5: "#525252",
+                    6: "#8c6d31", 7: "#3182bd"})
     return paths + draw_building_zones(model, out)

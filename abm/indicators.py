@@ -332,6 +332,68 @@ NITROGEN_INDICATORS: tuple[Indicator, ...] = (
               denominator=_sensitive_ha),
 )
 
+def _room(attr: str, sector: str | None = None) -> Callable[[RegionModel], np.ndarray]:
+    """A per-cell flow of this year's nitrogen room ledger (abm.nitrogen_room)."""
+    def values(m: RegionModel) -> np.ndarray:
+        flow = getattr(m.nitrogen_room, attr)
+        if isinstance(flow, dict):
+            return flow[sector] if sector else sum(flow.values())
+        return flow
+
+    return values
+
+
+#: The shared nitrogen room (abm.nitrogen_room, STIKSTOF-RUIMTE), in mol N/yr deposited on
+#: nitrogen-sensitive Natura 2000; flows are counted where they happen.
+NITROGEN_ROOM_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("nitrogen_room_freed_mol", "mol N/yr", "Room farms freed this year: the fall of "
+              "their deposition on N-sensitive Natura 2000 (exits, buy-outs, relocation, "
+              "extensification, technology), at the farmsteads", _room("freed_mol")),
+    Indicator("nitrogen_room_drawn_by_farms_mol", "mol N/yr", "Rise of the deposition of farms "
+              "that grew or moved closer this year (drawn from their province's room)",
+              _room("drawn_by_farms_mol")),
+    Indicator("nitrogen_room_to_nature_mol", "mol N/yr", "Freed room returned to nature "
+              "(all of it without STIKSTOF-RUIMTE; nature first, then the skim, with it)",
+              _room("to_nature_mol")),
+    Indicator("nitrogen_room_allocated_mol", "mol N/yr", "Room handed to projects with a "
+              "permit this year, where they are built", _room("allocated_mol")),
+    *(Indicator(f"nitrogen_room_allocated_{s}_mol", "mol N/yr", f"Room handed to {s} "
+                "projects this year", _room("allocated_mol", s))
+      for s in ("housing", "business", "infrastructure", "energy", "defence")),
+    Indicator("nitrogen_room_available_mol", "mol N/yr", "Room left in the pools at the end of "
+              "the year, spread over each pool by the exposure of its cells",
+              lambda m: m.nitrogen_room.available_per_cell(m)),
+    Indicator("nitrogen_permits_granted", "projects", "Projects (a cell's homes, business land "
+              "or claim of the year) that needed room and got it", _room("granted")),
+    Indicator("nitrogen_permits_blocked", "projects", "Projects refused for want of nitrogen "
+              "room this year, all sectors", _room("blocked")),
+    *(Indicator(f"nitrogen_permits_blocked_{s}", "projects", f"{s.capitalize()} projects "
+                "refused for want of nitrogen room this year", _room("blocked", s))
+      for s in ("housing", "business", "infrastructure", "energy", "defence")),
+)
+
+def _solar_twh_per_ha() -> float:
+    from abm import land_claims
+
+    return land_claims.SOLAR_TWH_PER_HA  # read at call time: a [parameters] override holds
+
+
+#: Claims on farmland of abm.land_claims: taken and unmet this year, per claim.
+LAND_CLAIM_INDICATORS: tuple[Indicator, ...] = (
+    *(Indicator(f"claim_{c}_ha", "ha", f"Farmland the {c.replace('_', ' ')} claim took this "
+                "year (abm.land_claims)", (lambda c: lambda m: m.claims_taken_ha[c])(c))
+      for c in ("energy", "infrastructure", "defence", "water_storage")),
+    *(Indicator(f"claim_{c}_unmet_ha", "ha", f"Hectares the {c.replace('_', ' ')} claim asked "
+                "this year that found no farmland (no candidate cell, or a nitrogen permit "
+                "refused), spread over the province's land",
+                (lambda c: lambda m: m.claims_unmet_ha[c])(c))
+      for c in ("energy", "infrastructure", "defence", "water_storage")),
+    Indicator("solar_fields_twh", "TWh/yr", "Generation of the solar fields built on farmland "
+              "since the start (claim_energy_ha x 0.0009 TWh/ha; RES-35TWH)",
+              lambda m: m.claims_total_ha["energy"] * _solar_twh_per_ha()),
+)
+
+
 def _brook_buffer_ha(m: RegionModel) -> np.ndarray:
     """Farmland in brook-valley buffers this year (WBS-32; ha per cell)."""
     share = m.policy.cell_targets.get("beekdal_buffer_share")
@@ -437,8 +499,10 @@ def _housing(attr: str) -> Callable[[RegionModel], np.ndarray]:
 
 
 def _converted_ha(m: RegionModel) -> np.ndarray:
-    """Farmland developers bought this year, for housing and for business land (per cell)."""
-    return m.housing_year.converted_ha + m.business_farmland_ha.ravel()
+    """Farmland bought this year for housing, business land and the other claims on land
+    (abm.land_claims), per cell."""
+    return (m.housing_year.converted_ha + m.business_farmland_ha.ravel()
+            + sum(m.claims_taken_ha.values()))
 
 
 def _converted_of_class(code: int) -> Callable[[RegionModel], np.ndarray]:
@@ -519,8 +583,9 @@ HOUSEHOLD_INDICATORS: tuple[Indicator, ...] = (
     Indicator("homes_in_risk_cells", "dwellings", "Dwellings on cells whose WBS-21 risk score "
               "(flood, waterlogging, subsidence) is 0.5 or more",
               lambda m: m.dwellings * m.risk_cells),
-    Indicator("farmland_converted_ha", "ha", "Farmland developers bought this year for "
-              "greenfield housing and new business land", _converted_ha),
+    Indicator("farmland_converted_ha", "ha", "Farmland bought this year for greenfield "
+              "housing, new business land, solar fields, infrastructure, defence and water "
+              "storage (claim_*_ha)", _converted_ha),
     Indicator("farmland_converted_business_ha", "ha", "Farmland developers bought this year "
               "for new business land", lambda m: m.business_farmland_ha),
     *(Indicator(f"farmland_converted_{label}_ha", "ha", f"Farmland converted this year in the "
@@ -565,13 +630,48 @@ NPLG_INDICATORS: tuple[Indicator, ...] = (
               cell_values=_gained_in("new_forest_ha")),
 )
 
+
+def _farm_ghg(m: RegionModel, part: int) -> np.ndarray:
+    """Per farm: livestock CH4 (part 0) or all agricultural GHG (part 1), Mt CO2-eq/yr
+    (abm.policy.instruments.klimaat.farm_ghg_t). Computed once per collection."""
+    cached = m.__dict__.get("_farm_ghg")
+    if cached is None or cached[0] != m.steps:
+        from abm.policy.instruments.klimaat import farm_ghg_t
+
+        cached = m.__dict__["_farm_ghg"] = (m.steps, farm_ghg_t(m))
+    return cached[1][part] / 1e6
+
+
+def _forest_co2_mt(m: RegionModel) -> np.ndarray:
+    from abm.policy.instruments.klimaat import FOREST_SEQUESTRATION_T_CO2_HA_YR
+
+    return _gained_in("new_forest_ha")(m) * FOREST_SEQUESTRATION_T_CO2_HA_YR / 1e6
+
+
+#: Greenhouse gases of agriculture (environment.livestock_ghg; NPLG-AG-GHG-5MT). Peat CO2 is
+#: peat_co2_mt (PEAT_INDICATORS).
+GHG_INDICATORS: tuple[Indicator, ...] = (
+    Indicator("agri_ghg_mt_co2eq", "Mt CO2-eq/yr", "Greenhouse gas of the active farms: CH4 of "
+              "the animals (enteric and manure), N2O of their manure (storage, application, "
+              "grazing, indirect) and of synthetic fertiliser on open land; GWP 28 and 265 (not "
+              "peat CO2, energy or liming; environment.livestock_ghg)",
+              farm_values=lambda m: _farm_ghg(m, 1)),
+    Indicator("livestock_ch4_mt_co2eq", "Mt CO2-eq/yr", "CH4 of the animals of the active "
+              "farms, enteric fermentation and manure management (GWP 28)",
+              farm_values=lambda m: _farm_ghg(m, 0)),
+    Indicator("forest_co2_sequestration_mt", "Mt CO2/yr", "CO2 taken up by the forest planted "
+              "since the start in the zone of NPLG-FOREST-37400 (new_forest_ha x 7 t CO2/ha/yr, "
+              "an ASSUMPTION; 0 without it)", cell_values=_forest_co2_mt),
+)
+
 INDICATORS = (INDICATORS + FARM_INDICATORS + SHARE_INDICATORS + GBD_INDICATORS
               + LAND_MARKET_INDICATORS
-              + NITROGEN_INDICATORS + PEAT_INDICATORS + SALINITY_INDICATORS
+              + NITROGEN_INDICATORS + NITROGEN_ROOM_INDICATORS + LAND_CLAIM_INDICATORS
+              + PEAT_INDICATORS + SALINITY_INDICATORS
               + RELOCATION_INDICATORS + FINANCE_INDICATORS + FIRM_INDICATORS
               + HOUSEHOLD_INDICATORS
               + BUSINESS_LAND_INDICATORS
-              + NPLG_INDICATORS)
+              + NPLG_INDICATORS + GHG_INDICATORS)
 
 INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 

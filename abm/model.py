@@ -30,9 +30,12 @@ from mesa import Model
 from abm import __version__
 from abm import parameters as model_parameters
 from abm.errors import InputError
+from abm import land_claims
+from abm.nitrogen_room import NitrogenRoom
 from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
 from abm.policy.catalogue import catalogue
 from abm.policy.instruments.glastuinbouw import GREENHOUSE_CLUSTER
+from abm.policy.instruments.klimaat import weighted_contribution
 from abm.policy.mechanisms import Instrument
 from abm.policy.registry import implemented
 from abm.policy.state import PolicyState
@@ -183,6 +186,9 @@ class RegionModel(Model):
         self.policy = PolicyState(land.grid.shape)
         self.governments: dict[str, list[Government]] = create_governments(self)
         self.instruments: list[Instrument] = self._create_instruments()
+        #: The shared nitrogen room (abm.nitrogen_room; STIKSTOF-RUIMTE).
+        self.nitrogen_room = NitrogenRoom(self)
+        land_claims.set_up(self)
         self.run_id = self._run_id()
         self._table = IndicatorTable(self, national=not provinces)
         self._latest: dict[str, dict] = {}
@@ -223,12 +229,14 @@ class RegionModel(Model):
         if (year - self.start_year) % self.scenario_spec.review_interval_yr == 0:
             self._review(year)  # 1
         self._apply_policy(year)  # 2
+        self.nitrogen_room.start_year(self)
         self._manage_water()  # 3
         self._farmers_decide(year)  # 4
         self._clear_land_market()  # 5
         self._build_homes(year)
         self._households_and_firms(year)  # 6
         self._update_nitrogen()  # 7
+        self.nitrogen_room.close_year(self)
         self._update_peat()
         self._collect_indicators(year)  # 8
         self.year = year
@@ -325,7 +333,9 @@ class RegionModel(Model):
             np.fmin(self.farms.emission_factor, at_farm, out=self.farms.emission_factor)
         self.farm_exit_group = exit_group(self.farms)
         self.buyouts = respond_to_offers(self.farms, self.policy.offers, self._buyout_rng,
-                                         self.farm_n2000_contribution_mol)
+                                         weighted_contribution(  # NPLG-N-ALLOC-WBS's weights
+                                             self.policy, self.farms,
+                                             self.farm_n2000_contribution_mol))
         factor = self.policy.cell_targets.get("crop_margin_factor")
         self.choices = choose(self.farms, self.groundwater_depth_cm,
                               self.policy.payments_eur_ha_yr,
@@ -371,9 +381,10 @@ class RegionModel(Model):
         set_soil(self.farms, self.landscape)  # movers farm on the soil of their new site
 
     def _build_homes(self, year: int) -> None:
-        """The housing programme builds this year's homes; developers buy farmland
-        (agents.households.housing)."""
+        """The housing programme builds this year's homes, developers buying farmland
+        (agents.households.housing); then the other claims on farmland (abm.land_claims)."""
         build_homes(self, year)
+        land_claims.claims_year(self, year)  # energy, infrastructure, defence, water storage
 
     def _households_and_firms(self, year: int) -> None:
         """Households age, dissolve, form and move (agents.households); then the firms
@@ -421,11 +432,17 @@ class RegionModel(Model):
                                              grid.shape)
         self.agri_deposition_mol_ha_yr = (self._deposition.deposition_mol_ha_yr(emission)
                                           + self.inflow_deposition_mol_ha_yr)
+        room = getattr(self, "nitrogen_room", None)
+        #: Deposition from the homes, business land and claims built since the start.
+        self.project_deposition_mol_ha_yr = (
+            0.0 if room is None or not room.project_emission_kg_n.any()
+            else self._deposition.deposition_mol_ha_yr(room.project_emission_kg_nh3(grid.shape)))
         self.farm_n2000_contribution_mol = (
             self.farm_emission_kg * self._n2000_exposure[farms.farmstead_cell]
             * nitrogen.MOL_N_PER_KG_NH3)
         self.deposition_mol_ha_yr = (self.agri_deposition_mol_ha_yr
-                                     + self.background_deposition_mol_ha_yr)
+                                     + self.background_deposition_mol_ha_yr
+                                     + self.project_deposition_mol_ha_yr)
 
     def _collect_indicators(self, year: int) -> None:
         keys = {"run_id": self.run_id, "scenario": self.scenario_spec.name,

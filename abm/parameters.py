@@ -356,6 +356,23 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
     _scalar("agents.households", "RISK_CELL_THRESHOLD", "1", "WBS-21 risk score from which a "
             "cell counts for homes_in_risk_cells", (0.3, 0.7), share)
 
+    nr = "abm.nitrogen_room"
+    _scalar(nr, "HOME_EMISSION_KG_N_YR", "kg N/yr", "NOx (as N) of a new home in use, for the "
+            "deposition and nitrogen permits", (0.1, 1.0), pos)
+    _scalar(nr, "BUSINESS_EMISSION_KG_N_HA_YR", "kg N/ha/yr", "Emission (as N) of a hectare of "
+            "new business land", (5, 200), pos)
+    _scalar(nr, "INFRASTRUCTURE_EMISSION_KG_N_HA_YR", "kg N/ha/yr", "Traffic NOx (as N) of a "
+            "hectare of new road", (20, 400), pos)
+    _scalar(nr, "ENERGY_EMISSION_KG_N_HA_YR", "kg N/ha/yr", "Emission (as N) of a hectare of "
+            "solar field or substation", (0, 5), pos)
+    _scalar(nr, "DEFENCE_EMISSION_KG_N_HA_YR", "kg N/ha/yr", "Emission (as N) of a hectare of "
+            "new defence terrain", (5, 100), pos)
+    lc = "abm.land_claims"
+    _scalar(lc, "INFRASTRUCTURE_HA_PER_YR", "ha/yr", "Farmland taken by new roads and rail a "
+            "year, nationally", (100, 1000), pos)
+    _scalar(lc, "SOLAR_TWH_PER_HA", "TWh/ha/yr", "Yield of a hectare of solar field",
+            (0.0007, 0.0012), (1e-6, math.inf))
+
     no = "agents.nature_organisations"
     _scalar(no, "NATIONAL_BUDGET_MEUR_PER_YR", "million euro/yr", "What nature organisations "
             "together spend on farmland next to Natura 2000 a year", (0, 60), (0.0, 1000.0))

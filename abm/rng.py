@@ -28,6 +28,8 @@ COMPONENTS: tuple[str, ...] = (
     "regional",
     "firm_relocation",
     "housing",
+    "comply_or_explain",
+    "land_claims",
 )
 
 

@@ -49,6 +49,9 @@ class PolicyState:
         Switches set by events and rules.
     offers : list of dict
         Buy-out and other offers made to agents this year.
+    rules : dict of str to dict
+        Settings of allocation rules by name (``nitrogen_room``: STIKSTOF-RUIMTE's threshold,
+        pools, priority; read by :mod:`abm.nitrogen_room`).
     payment_sources : list of dict
         Who pays which payment where (payer, purpose, cells, rate): the model charges the payer
         for the farms that receive it (see :meth:`pay`).
@@ -65,13 +68,14 @@ class PolicyState:
     zones: dict[str, np.ndarray] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
     offers: list[dict] = field(default_factory=list)
+    rules: dict[str, dict] = field(default_factory=dict)
     payment_sources: list[dict] = field(default_factory=list)
 
     def clear(self) -> None:
         """Forget last year's policy."""
         for mapping in (self.masks, self.payments_eur_ha_yr, self.levies_eur_ha_yr, self.caps,
                         self.targets, self.cell_targets, self.ladders, self.zones,
-                        self.flags):
+                        self.flags, self.rules):
             mapping.clear()
         self.offers.clear()
         self.payment_sources.clear()

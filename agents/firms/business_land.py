@@ -31,6 +31,7 @@ from numba import njit
 from scipy.ndimage import uniform_filter
 
 from agents.firms.state import DISTRIBUTIE, INDUSTRIEEL, PRODUCTIE, WERKMILIEUS, FirmState
+from agents.firms.werkmilieu_zoning import zoned_static_utility
 from environment.layers import NATURE, WATER
 
 if TYPE_CHECKING:
@@ -318,6 +319,7 @@ def create(model: RegionModel) -> BusinessLand:
     bl.planned_ha = np.zeros(n_prov + 1)
     bl.demand_ha = np.zeros(n_prov + 1)
     bl.arrived_ha = np.zeros(n)
+    bl.delayed_ha = np.zeros(n_prov + 1)
     return bl
 
 
@@ -491,6 +493,46 @@ def _cell_target(model: RegionModel, name: str) -> np.ndarray | None:
     return None if values is None else values.ravel()
 
 
+def _arrive_with_permits(model: RegionModel, bl: BusinessLand, arriving: np.ndarray,
+                         blocked: np.ndarray) -> np.ndarray:
+    """Put the provinces' arriving hectares on their best cells; a cell whose new land needs
+    nitrogen room gets it only with a permit (:mod:`abm.nitrogen_room`, STIKSTOF-RUIMTE). A
+    first trial fill asks the permits in the order of the fill; refused cells, and cells that
+    would need room, are then skipped and the land goes to the next cells. Returns the
+    hectares per province that found no place."""
+    room = getattr(model, "nitrogen_room", None)
+    if room is None or room.rules(model) is None:
+        added = np.zeros(bl.stock_ha.size)
+        left = _fill(bl.expansion_order, bl.expansion_start, arriving, bl.stock_ha, bl.cap_ha,
+                     blocked, added)
+        bl.arrived_ha += added
+        if room is not None:
+            cells = np.flatnonzero(added)
+            room.add_emission("business", cells, added[cells])
+        return left
+    trial_stock, trial = bl.stock_ha.copy(), np.zeros(bl.stock_ha.size)
+    _fill(bl.expansion_order, bl.expansion_start, arriving, trial_stock, bl.cap_ha, blocked,
+          trial)
+    order = bl.expansion_order[trial[bl.expansion_order] > 0]
+    granted = room.permit(model, "business", order, trial[order])
+    ok = order[granted]
+    cap = bl.cap_ha.copy()
+    cap[ok] = trial_stock[ok]  # a permit covers what was asked, no more
+    barred = room.needs_room(model, "business", np.arange(cap.size),
+                             np.maximum(bl.cap_ha - bl.stock_ha, 0.0))
+    barred[order] = True
+    barred[ok] = False
+    added = np.zeros(bl.stock_ha.size)
+    left = _fill(bl.expansion_order, bl.expansion_start, arriving, bl.stock_ha, cap,
+                 blocked | barred, added)
+    extra = added.copy()
+    extra[ok] = 0.0  # the granted cells' emission is counted by the permit
+    cells = np.flatnonzero(extra)
+    room.add_emission("business", cells, extra[cells])
+    bl.arrived_ha += added
+    return left
+
+
 def year_step(model: RegionModel, year: int) -> None:
     """One year of business land and firm relocation (after the jobs have grown)."""
     bl: BusinessLand = model.business_land
@@ -510,9 +552,16 @@ def year_step(model: RegionModel, year: int) -> None:
     if comp is not None:
         _fill_near(comp[0], comp[1], bl.shape[1], bl.shape[0], bl.cell_size_m, bl.rank_key,
                    bl.province, bl.stock_ha, bl.cap_ha, blocked, bl.arrived_ha, left)
+    room = getattr(model, "nitrogen_room", None)
+    if room is not None and bl.arrived_ha.any():
+        compensated = np.flatnonzero(bl.arrived_ha)
+        room.add_emission("business", compensated, bl.arrived_ha[compensated])
     arriving = bl.pipeline.pop(year, np.zeros(n_prov)) + left
-    _fill(bl.expansion_order, bl.expansion_start, arriving, bl.stock_ha, bl.cap_ha, blocked,
-          bl.arrived_ha)
+    before = bl.arrived_ha.sum()
+    bl.delayed_ha = _arrive_with_permits(model, bl, arriving, blocked)
+    if bl.delayed_ha.any():  # refused or without a place: tried again next year
+        bl.pipeline[year + 1] = bl.pipeline.get(year + 1, np.zeros(n_prov)) + bl.delayed_ha
+    bl.arrived_pipeline_ha = bl.arrived_ha.sum() - before
 
     # 2. transformation of inner-city business land into housing (BRUIS-TRANSFORMATIE).
     share = _cell_target(model, "business_land_transformation_share")
@@ -591,10 +640,11 @@ def year_step(model: RegionModel, year: int) -> None:
     r_near = int(NEAR_RADIUS_M / bl.cell_size_m)
     _relocate(order, forced, firms.cell, firms.werkmilieu.astype(np.int64), need,
               firms.province_id.astype(np.int64), u[1], restricted, zone, large_only,
-              bl.large_park, bl.candidate, bl.province, bl.static_utility, bl.agglomeration,
-              price, penalty, BETA_AGGLOMERATION, BETA_PRICE_PER_100KEUR, free, grid_left,
-              bl.shape[0], bl.shape[1], r_near, bl_cells, bl_start, prov_max_free,
-              PROVINCE_SEARCH_CELLS, new_cell, status)
+              bl.large_park, bl.candidate, bl.province,
+              zoned_static_utility(model, bl.static_utility),  # REV-WERKMILIEUS
+              bl.agglomeration, price, penalty, BETA_AGGLOMERATION, BETA_PRICE_PER_100KEUR,
+              free, grid_left, bl.shape[0], bl.shape[1], r_near, bl_cells, bl_start,
+              prov_max_free, PROVINCE_SEARCH_CELLS, new_cell, status)
     moved = (status == 1) | (status == 2)
     bl.relocated_firms = int(moved.sum())
     bl.relocated_jobs = float(firms.jobs[moved].sum())

@@ -60,6 +60,18 @@ def business_land_planned_ha(model: RegionModel) -> np.ndarray:
     return bl.grid_values(per_province_to_cells(bl, bl.planned_ha))
 
 
+def business_land_delayed_ha(model: RegionModel) -> np.ndarray:
+    """Business land that arrived from the pipeline this year but found no place (no cell
+    with room, or a nitrogen permit refused) and waits a year, spread over each province's
+    business land by stock (ha per cell), grid shape."""
+    from agents.firms.business_land import per_province_to_cells
+
+    bl = model.business_land
+    if bl is None:
+        return np.zeros(model.landscape.grid.shape)
+    return bl.grid_values(per_province_to_cells(bl, bl.delayed_ha))
+
+
 def ellison_glaeser(model: RegionModel, level: str = "corop") -> dict[str, float]:
     """Ellison-Glaeser agglomeration index gamma per werkmilieu over the regions of ``level``
     (``corop`` or ``provincie``).
@@ -127,6 +139,9 @@ def _build():
         Indicator("business_land_planned_ha", "ha", "Business land the provinces planned this "
                   "year (available after the planning lag), spread over their business land",
                   cell_values=business_land_planned_ha),
+        Indicator("business_land_delayed_ha", "ha", "Business land due this year that found "
+                  "no place (no cell with room, or its nitrogen permit refused): the unmet "
+                  "claim, tried again next year", cell_values=business_land_delayed_ha),
     )
 
 

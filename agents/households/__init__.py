@@ -32,7 +32,8 @@ __all__ = ["AGE_CLASSES", "INCOME_CLASSES", "HouseholdState", "Moves", "build_ho
            "households_year", "set_up"]
 
 #: Claims on farmland, as codes of ``model.land_claim`` (the map of which claim took each cell).
-CLAIMS: dict[int, str] = {1: "housing", 2: "business land", 3: "nature"}
+CLAIMS: dict[int, str] = {1: "housing", 2: "business land", 3: "nature", 4: "solar fields",
+                          5: "infrastructure", 6: "defence", 7: "water storage"}
 CLAIM_HOUSING, CLAIM_BUSINESS, CLAIM_NATURE = 1, 2, 3
 
 #: ASSUMPTION: radius of "green nearby" (m): the share of nature land within a square of this

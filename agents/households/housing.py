@@ -246,6 +246,7 @@ def greenfield_candidates(model: RegionModel, ok: np.ndarray) -> np.ndarray:
     cand = ok & near.ravel() & (land_use.ravel() == AGRICULTURE)
     cand &= model.nature_gained_ha.ravel() <= 0
     cand &= model.land_bank.stock_ha <= 0
+    cand &= model.land_claim.ravel() == 0  # not taken by another claim (business, solar, ...)
     farms = model.farms
     steads = farms.farmstead_cell[farms.active & (farms.farmstead_cell >= 0)]
     cand[steads] = False
@@ -434,6 +435,15 @@ def build(model: RegionModel, need: np.ndarray, score: np.ndarray,
                     (hh[in_prov] * share_factor[in_prov]).sum(), 1e-300), 1.0))
         plan.append((in_prov, np.inf, 1.0))
         built[pid] = place(targets[pid], plan)
+    lost = _permits(model, out, key, province, built.size, capacity, candidates, per_cell)
+    if lost.any():  # refused homes go elsewhere in the province, where they need no room
+        built -= lost
+        first_pass = out.homes
+        for pid in np.flatnonzero((targets - built > 1e-6) & (lost > 0)):
+            built[pid] += place(targets[pid] - built[pid], [(province == pid, np.inf, 1.0)])
+        extra = out.homes - first_pass
+        cells = np.flatnonzero(extra > 0)
+        model.nitrogen_room.permit(model, "housing", cells, extra[cells])
     out.unbuilt_by_province = np.maximum(targets - built, 0.0)
     converted = np.flatnonzero(out.greenfield > 0)
     if converted.size:
@@ -445,6 +455,35 @@ def build(model: RegionModel, need: np.ndarray, score: np.ndarray,
         model.land_use.ravel()[converted] = URBAN
     model.dwellings += out.homes.reshape(model.dwellings.shape)
     return out
+
+
+def _permits(model: RegionModel, out: HousingYear, key: np.ndarray, province: np.ndarray,
+             n_provinces: int, capacity: np.ndarray, candidates: np.ndarray,
+             per_cell: float) -> np.ndarray:
+    """Ask nitrogen room for this year's homes, cell by cell in the developers' order
+    (:mod:`abm.nitrogen_room`, STIKSTOF-RUIMTE); undo the refused ones and keep every cell that
+    got a permit, was refused, or would need room from the rest of the year's building (the
+    second pass of :func:`build` looks elsewhere). Returns the homes undone per province id."""
+    room = getattr(model, "nitrogen_room", None)
+    lost = np.zeros(n_provinces)
+    if room is None:
+        return lost
+    homes = out.infill + out.greenfield
+    cells = np.flatnonzero(homes > 0)
+    cells = cells[np.argsort(-key[cells], kind="stable")]
+    granted = room.permit(model, "housing", cells, homes[cells])
+    if room.rules(model) is None:
+        return lost
+    denied = cells[~granted]
+    lost += np.bincount(province[denied], weights=homes[denied], minlength=n_provinces)
+    out.infill[denied] = 0.0
+    out.greenfield[denied] = 0.0
+    size = np.where(candidates, np.maximum(capacity, per_cell), capacity)
+    barred = room.needs_room(model, "housing", np.arange(size.size), size)
+    barred[cells] = True
+    capacity[barred] = 0.0
+    candidates[barred] = False
+    return lost
 
 
 def _reorder_within_regions(order: np.ndarray, preferred: np.ndarray,

@@ -94,6 +94,10 @@ def _config(p: mp.Parameter) -> tuple:
         region, end = "Zuid-Holland", 2028
     elif p.attr == "NOVEX_INFILL_FACTOR":
         extra = ("NOVEX-17-SITES",)
+    elif p.attr in ("SOLAR_TWH_PER_HA", "ENERGY_EMISSION_KG_N_HA_YR"):
+        extra = ("RES-35TWH",)  # the solar fields exist only with the RES
+    elif p.attr == "DEFENCE_EMISSION_KG_N_HA_YR":
+        extra = ("DEFENSIE-NPRD",)
     return region, extra, driver, end
 
 

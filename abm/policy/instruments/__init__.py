@@ -5,7 +5,10 @@ Importing this package registers every implementation in :mod:`abm.policy.regist
 
 from abm.policy.instruments import (  # noqa: F401
     bouwen,
+    energie,
     glastuinbouw,
+    kaders,
+    klimaat,
     landbouw_natuur,
     nplg,
     regionaal,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import Field
 
-from abm.policy.mechanisms import BuyoutOffer, Fund, InstrumentParameters, Rule
+from abm.nitrogen_room import SECTORS as SECTORS_ROOM
+from abm.policy.mechanisms import BuyoutOffer, Cap, Fund, InstrumentParameters, Rule
 from abm.policy.registry import register
 from abm.policy.state import PolicyState
 
@@ -198,3 +199,73 @@ class Transitiefonds(Fund):
             land = inst.owner.model.landscape
             mine = (land["land_use"] == AGRICULTURE) & inst.cells
             inst._share = float(mine.sum()) / inst.owner.model.national_agri_cells
+
+
+@register("STIKSTOF-RUIMTE")
+class NitrogenRoomRule(Cap):
+    """Area-based nitrogen approach: a project gets its permit only when there is nitrogen room
+    for it; room freed by farms is shared out by a priority rule; working capital.
+
+    Source: 003_96b59ff8675cf4bb.txt:L2810-2817 (Schiphol: greening industry can free nitrogen
+    room for housing, and neither greening nor the grid works without room);
+    003_96b59ff8675cf4bb.txt:L5003-5010 and L6075-6091 (Schiphol and the Rotterdam port:
+    developments only with enough room for the permits; 'werkkapitaal');
+    002_e34ac4cdf062f2da.txt:L623-626 and L1213-1217 (nitrogen blocks new business parks).
+    The cap is the room of each pool (:mod:`abm.nitrogen_room`, docs/nitrogen.md): no project
+    above the threshold may deposit more than the room handed to it. Only projects inside the
+    instrument's scope need room (a scenario may scope it to the provinces of Schiphol and the
+    Rotterdam port, as 003 does); the ledger counts freed room everywhere. The seeds give no
+    threshold, rule or size: the defaults are the AERIUS ondergrens (0.005 mol/ha/yr,
+    onslevendlandschap.nl/basis-herstellen/toestemmingverlening/rekenkundige-ondergrens), the
+    30% skim of extern salderen (ED/Boerderij 2020, Noord-Brabant and the national rule) and the
+    NPLG's KDW target as the measure of 'nature first' (003:L417-421).
+    """
+
+    name = "nitrogen_room_mol_yr"
+    default_owner = "rijk"
+    default_scope_layer = "land_mask"
+
+    class Parameters(InstrumentParameters):
+        threshold_mol_ha_yr: float = Field(
+            0.005, ge=0.0, le=10.0, description="Peak deposition on N-sensitive Natura 2000 "
+            "above which a project needs room (AERIUS ondergrens 0.005; explore 0.005-1, the "
+            "cabinet's proposed 1 mol)")
+        pooling: Literal["province", "national"] = Field(
+            "province", description="Room freed in a province stays there (spatially "
+            "differentiated) or one national pool (generic)")
+        target_share_below_kdw: float = Field(
+            0.74, ge=0.0, le=1.0, description="Nature first until this share of the pool's "
+            "N-sensitive area is on its path to below KDW (seed: 74%, 003:L417-421)")
+        target_year: int = Field(2030, ge=2000, le=2100,
+                                 description="Year of the KDW target (seed: 2030)")
+        nature_share_behind: float = Field(
+            0.5, ge=0.0, le=1.0, description="Share of freed room returned to nature while the "
+            "pool is behind its KDW path (ASSUMPTION; 1 = strict additionality: nothing handed "
+            "out until on track; explore 0.3-1)")
+        skim_share: float = Field(
+            0.3, ge=0.0, le=1.0, description="Share of freed room returned to nature once on "
+            "track (30%, the skim of extern salderen; explore 0.3-1)")
+        priority: list[Literal[SECTORS_ROOM]] = Field(  # type: ignore[valid-type]
+            default_factory=lambda: list(SECTORS_ROOM),
+            description="Order in which sectors are served (ASSUMPTION after the national "
+            "stikstofregistratiesysteem: infrastructure and housing first)")
+        working_capital_mol_yr: float = Field(
+            0.0, ge=0.0, le=1e9, description="Room advanced by the Rijk in the first year, "
+            "paid back from freed room (mol N/yr on N-sensitive Natura 2000; ASSUMPTION, "
+            "explore 0-200,000)")
+
+    def cap_value(self, year: int) -> float:
+        return np.inf  # the room itself lives in the model's ledger (abm.nitrogen_room)
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        p = self.parameters
+        priority = tuple(p.priority) + tuple(s for s in SECTORS_ROOM if s not in p.priority)
+        old = policy.rules.get("nitrogen_room")
+        scope = self.cells.ravel() if old is None else old["scope"] | self.cells.ravel()
+        policy.rules["nitrogen_room"] = {
+            "scope": scope,
+            "threshold_mol_ha_yr": p.threshold_mol_ha_yr, "pooling": p.pooling,
+            "target_share_below_kdw": p.target_share_below_kdw, "target_year": p.target_year,
+            "nature_share_behind": p.nature_share_behind, "skim_share": p.skim_share,
+            "priority": priority,
+            "working_capital_mol_yr": p.working_capital_mol_yr}

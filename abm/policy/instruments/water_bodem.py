@@ -47,6 +47,16 @@ class DeepPolderWaterStorage(Reservation):
             le=1.0,
             description="Share of deep-polder area reserved (seed: 0.05-0.10, 003:L188-190)",
         )
+        purchase_share_per_yr: float = Field(
+            0.0, ge=0.0, le=1.0, description="Share of the farmland in the reserved cells the "
+            "waterschap buys a year for storage, a claim on land (abm.land_claims; ASSUMPTION, "
+            "0 = reserve only; explore 0-0.1)")
+
+    def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
+        super().apply(model, policy, year)
+        share = self.parameters.purchase_share_per_yr
+        if share > 0:
+            policy.rules["water_storage"] = {"share_per_yr": share}
 
     _chosen: np.ndarray | None = None
     _quota_cells: int | None = None
