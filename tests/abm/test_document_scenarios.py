@@ -100,3 +100,27 @@ def test_wbs_soft_lies_between_no_rule_and_the_hard_bans():
     assert soft.homes_built_masked.sum() < base.homes_built_masked.sum()
     assert soft.homes_built_masked.sum() > 0  # costs steer, they do not forbid
     assert (soft.no_new_buildings_area_ha == 0).all()
+
+
+def test_startpakket_2022_shares_nitrogen_room_and_meets_competing_claims():
+    base, start = _nl("baseline"), _nl("startpakket-2022")
+    # STIKSTOF-RUIMTE around Schiphol and the port, with working capital: room is handed out
+    assert start.nitrogen_room_allocated_mol.sum() > 0
+    assert (base.nitrogen_room_allocated_mol == 0).all()
+    # the RES fields, the defence programme and the groundwater caps take or change land
+    assert start.solar_fields_twh.iloc[-1] > 0 == base.solar_fields_twh.iloc[-1]
+    assert start.claim_defence_ha.sum() > 0 == base.claim_defence_ha.sum()
+    assert start.farmland_converted_ha.sum() > base.farmland_converted_ha.sum()
+    # the NPLG's greenhouse-gas target, adaptive: agriculture emits less
+    assert start.agri_ghg_mt_co2eq.iloc[-1] < base.agri_ghg_mt_co2eq.iloc[-1]
+
+
+def test_nitrogen_room_pools_generic_against_spatially_differentiated():
+    base = _nl("baseline")
+    area, generic = _nl("stikstofruimte-gebiedsgericht"), _nl("stikstofruimte-generiek")
+    for nl in (area, generic):
+        assert nl.nitrogen_permits_blocked.sum() > 0
+        assert nl.homes_built.sum() < base.homes_built.sum()
+    # room freed in the farming provinces stays there when the pools are provinces; one
+    # national pool lets it reach the cities' projects
+    assert area.nitrogen_room_available_mol.sum() > generic.nitrogen_room_available_mol.sum()
