@@ -243,12 +243,19 @@ class ClimateRiskSiting(Rule):
                                          "Weight of subsidence (ASSUMPTION; explore 0-2)")
 
     def risk(self, model: RegionModel) -> np.ndarray:
-        """This year's risk score on :attr:`cells` (0 elsewhere)."""
+        """This year's risk score on :attr:`cells` (0 elsewhere). The national score is computed
+        once a year per set of weights and shared by the owners' copies (policy apply)."""
         p = self.parameters
         weights = (p.flood_weight, p.waterlogging_weight, p.subsidence_weight)
         if sum(weights) <= 0:
             return np.zeros(self.cells.shape)
-        return np.where(self.cells, bz.risk(model, weights), 0.0)
+        cache = model.__dict__.setdefault("_wbs21_risk", {})
+        if cache.get("year") != model.year:
+            cache.clear()
+            cache["year"] = model.year
+        if weights not in cache:
+            cache[weights] = bz.risk(model, weights)
+        return np.where(self.cells, cache[weights], 0.0)
 
     def apply(self, model: RegionModel, policy: PolicyState, year: int) -> None:
         super().apply(model, policy, year)
