@@ -109,11 +109,11 @@ def candidates(model: RegionModel, claim: str) -> np.ndarray:
     return ok
 
 
-def order(model: RegionModel, claim: str, cells: np.ndarray,
-          tie: np.ndarray) -> np.ndarray:
-    """``cells`` in the order ``claim`` takes them: the ladder's class first (where LN-09 is
-    in force), then the claim's own preference, then ``tie``."""
-    from agents.farmers.placement import distance_to_m
+def order(model: RegionModel, claim: str, cells: np.ndarray, tie: np.ndarray,
+          near_m: np.ndarray) -> np.ndarray:
+    """``cells`` in the order ``claim`` takes them, grouped by province (ascending id): the
+    ladder's class first (where LN-09 is in force), then the claim's own preference (``near_m``:
+    each cell's distance to built-up land), then ``tie``."""
     from agents.households.housing import ladder_rank
 
     land = model.landscape
@@ -122,9 +122,9 @@ def order(model: RegionModel, claim: str, cells: np.ndarray,
     if claim == "water_storage":
         key = land["elevation_m_nap"].ravel()[cells]  # deepest first
     else:
-        near = distance_to_m(model.land_use == URBAN, land.grid.cell_size_m).ravel()[cells]
-        key = -near if claim == "defence" else near  # defence remote, the others near
-    return cells[np.lexsort((tie[cells], key, rank))]
+        key = -near_m[cells] if claim == "defence" else near_m[cells]  # defence remote
+    province = land["province_id"].ravel()[cells]
+    return cells[np.lexsort((tie[cells], key, rank, province))]
 
 
 def set_up(model: RegionModel) -> None:
@@ -140,6 +140,7 @@ def claims_year(model: RegionModel, year: int) -> None:
     """Meet this year's claims (see the module docstring); update the land-claim map, the
     farmland converted and the claim's unmet hectares (``model.claims_unmet_ha``, per claim,
     per flat cell spread over the province's land)."""
+    from agents.farmers.placement import distance_to_m
     from agents.households.housing import take_farmland
 
     land = model.landscape
@@ -149,31 +150,31 @@ def claims_year(model: RegionModel, year: int) -> None:
     tie = model._claims_rng.random(n_cells)  # one draw per cell per year
     model.claims_taken_ha = {c: np.zeros(n_cells) for c in CLAIM_CODES}
     model.claims_unmet_ha = {c: np.zeros(n_cells) for c in CLAIM_CODES}
-    room = model.nitrogen_room
+    near_m = None
     for claim, code in CLAIM_CODES.items():
         want = demand_ha(model, claim, year)
         if not want.any():
             continue
-        ok = candidates(model, claim)
+        if near_m is None:  # one distance transform a year, after this year's housing
+            near_m = distance_to_m(model.land_use == URBAN, land.grid.cell_size_m).ravel()
+        cells = np.flatnonzero(candidates(model, claim) & (want[province] > 1e-9))
+        cells = order(model, claim, cells, tie, near_m)
         held = np.bincount(model.farms.parcel_cell, weights=model.farms.parcel_ha,
                            minlength=n_cells)
-        chosen, take = [], []
-        for pid in np.flatnonzero(want > 1e-9):
-            cells = order(model, claim, np.flatnonzero(ok & (province == pid)), tie)
-            ha = np.minimum(held[cells], cell_ha)
-            cells, ha = cells[ha > 0], ha[ha > 0]
-            before = np.cumsum(ha) - ha
-            n = int((before < want[pid] - 1e-9).sum())
-            cells, ha = cells[:n], np.minimum(ha[:n], want[pid] - before[:n])
-            sector = "water_storage" if claim == "water_storage" else claim
-            if sector != "water_storage":
-                granted = room.permit(model, sector, cells, ha)
-                cells, ha = cells[granted], ha[granted]
-            chosen.append(cells)
-            take.append(ha)
-        cells = np.concatenate(chosen) if chosen else np.zeros(0, np.int64)
+        ha = np.minimum(held[cells], cell_ha)
+        cells, ha = cells[ha > 0], ha[ha > 0]
+        prov = province[cells]
+        # hectares before each cell within its province (cells are grouped by province)
+        total = np.bincount(prov, weights=ha, minlength=want.size)
+        before = np.cumsum(ha) - ha - (np.cumsum(total) - total)[prov]
+        take = np.clip(want[prov] - before, 0.0, ha)
+        keep = take > 1e-9
+        cells, take = cells[keep], take[keep]
+        if claim != "water_storage":
+            granted = model.nitrogen_room.permit(model, claim, cells, take)
+            cells, take = cells[granted], take[granted]
         wanted = np.zeros(n_cells)
-        wanted[cells] = np.concatenate(take) if take else 0.0
+        wanted[cells] = take
         got = take_farmland(model, wanted)
         model.claims_taken_ha[claim] = got
         model.claims_total_ha[claim] += got
