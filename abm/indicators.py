@@ -361,8 +361,11 @@ NITROGEN_ROOM_INDICATORS: tuple[Indicator, ...] = (
                 "projects this year", _room("allocated_mol", s))
       for s in ("housing", "business", "infrastructure", "energy", "defence")),
     Indicator("nitrogen_room_available_mol", "mol N/yr", "Room left in the pools at the end of "
-              "the year, spread over each pool by the exposure of its cells",
+              "the year (negative: farms drew more than was freed, an overdraft made good "
+              "first), spread over each pool by the exposure of its cells",
               lambda m: m.nitrogen_room.available_per_cell(m)),
+    Indicator("nitrogen_room_repaid_mol", "mol N/yr", "Freed room that paid back the "
+              "working capital this year", _room("repaid_mol")),
     Indicator("nitrogen_permits_granted", "projects", "Projects (a cell's homes, business land "
               "or claim of the year) that needed room and got it", _room("granted")),
     Indicator("nitrogen_permits_blocked", "projects", "Projects refused for want of nitrogen "

@@ -6,7 +6,8 @@ farmland cells outside Natura 2000, nature gained, land-bank land and farmsteads
 hard building mask (water storage goes inside the ``water_storage`` zone instead), in an order
 of its own (:func:`order`) with the farmland ladder's class first where LN-09 is in force.
 Developers (or the state) buy the farm parcels there (:func:`agents.households.housing.
-take_farmland`); the cell shows the claim on the land-claim map. Where a project's deposition
+take_farmland`); the cell shows the claim on the land-claim map (its land use stays as it
+was: the map of claims, not of land use, shows roads, fields and terrain). Where a project's deposition
 needs nitrogen room (STIKSTOF-RUIMTE) it asks for a permit first (:mod:`abm.nitrogen_room`).
 What finds no place is reported as the claim's unmet hectares, not dropped. The claims act in
 phase 5, after the housing programme. docs/land_claims.md.
@@ -63,10 +64,10 @@ def demand_ha(model: RegionModel, claim: str, year: int) -> np.ndarray:
     farm_share = farmland / max(model.national_agri_cells, 1)
     if claim == "energy" and "target_twh" in rules.get("res", {}):
         r = rules["res"]
-        if year > r["target_year"]:
+        if not r["start_year"] <= year <= r["target_year"]:
             return np.zeros(n_prov)
         twh_per_yr = max(r["target_twh"] - r["start_twh"], 0.0) / max(
-            r["target_year"] - model.start_year + 1, 1)
+            r["target_year"] - r["start_year"] + 1, 1)
         field_share = r["solar_share"] * (1.0 - r["roof_share"])
         return twh_per_yr * field_share / SOLAR_TWH_PER_HA * farm_share
     if claim == "defence" and "defence" in rules:
@@ -124,7 +125,8 @@ def order(model: RegionModel, claim: str, cells: np.ndarray, tie: np.ndarray,
     else:
         key = -near_m[cells] if claim == "defence" else near_m[cells]  # defence remote
     province = land["province_id"].ravel()[cells]
-    return cells[np.lexsort((tie[cells], key, rank, province))]
+    ordered = cells[np.lexsort((tie[cells], key, rank, province))]
+    return ordered  # grouped by province; claims_year interleaves the provinces' turns
 
 
 def set_up(model: RegionModel) -> None:
@@ -154,6 +156,7 @@ def claims_year(model: RegionModel, year: int) -> None:
     for claim, code in CLAIM_CODES.items():
         want = demand_ha(model, claim, year)
         if not want.any():
+            model.nitrogen_room.skip(claim)
             continue
         if near_m is None:  # one distance transform a year, after this year's housing
             near_m = distance_to_m(model.land_use == URBAN, land.grid.cell_size_m).ravel()
@@ -170,6 +173,11 @@ def claims_year(model: RegionModel, year: int) -> None:
         take = np.clip(want[prov] - before, 0.0, ha)
         keep = take > 1e-9
         cells, take = cells[keep], take[keep]
+        # permits are asked in turns: each province's first cell, then each one's second, ...
+        # so that no province's projects come first in a shared pool
+        turn = np.arange(cells.size) - np.searchsorted(province[cells], province[cells])
+        order_ = np.lexsort((province[cells], turn))
+        cells, take = cells[order_], take[order_]
         if claim != "water_storage":
             granted = model.nitrogen_room.permit(model, claim, cells, take)
             cells, take = cells[granted], take[granted]
@@ -180,9 +188,6 @@ def claims_year(model: RegionModel, year: int) -> None:
         model.claims_total_ha[claim] += got
         model.farmland_converted_total_ha += got.reshape(model.land_use.shape)
         model.land_claim.ravel()[got > 0] = code
-        if claim in ("infrastructure", "defence"):
-            whole = got >= cell_ha * 0.5
-            model.land_use.ravel()[whole] = URBAN
         short = np.maximum(want - np.bincount(province, weights=got, minlength=want.size), 0.0)
         model.claims_unmet_ha[claim] = _spread(short, province, land["land_mask"].ravel())
 

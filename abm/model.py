@@ -295,7 +295,15 @@ class RegionModel(Model):
         #: The national farms and which of them lie outside the region (regional runs only).
         self._context_farms = None if land.window is None else (farms, outside)
         #: Share of a kg NH3 emitted on each cell that deposits on N-sensitive Natura 2000 land.
-        self._n2000_exposure = land.cut(kernel.deposited_kg(sensitive.astype(np.float64))).ravel()
+        exposure = kernel.deposited_kg(sensitive.astype(np.float64))
+        self._n2000_exposure = land.cut(exposure).ravel()
+        #: Each province's share of the national exposure (by province id; the split of the
+        #: nitrogen room's working capital, abm.nitrogen_room).
+        nat_province = (national["province_id"] if land.window is not None
+                        else land["province_id"]).ravel().astype(np.intp)
+        by_province = np.bincount(nat_province, weights=exposure.ravel())
+        by_province[0] = 0.0
+        self.n2000_exposure_share_by_province = by_province / max(by_province.sum(), 1e-300)
         kg = nitrogen.farm_emission_kg(farms.animals, farms.emission_factor, farms.active)
         emission = nitrogen.emission_grid_kg(kg, farms.farmstead_cell, kernel.grid.shape)
         agri = kernel.deposition_mol_ha_yr(emission)
@@ -594,6 +602,13 @@ class RegionModel(Model):
         half = self.nature_gained_ha >= 0.5 * self.landscape.grid.cell_area_ha
         out[half & (out == AGRICULTURE)] = NATURE
         return out
+
+    #: The names of :meth:`maps`, in order.
+    MAP_NAMES: tuple[str, ...] = (
+        "land_use", "nature_gained_ha", "inhabitants", "households", "groundwater_depth_cm",
+        "subsidence_mm_yr", "natura2000_n_sensitive", "no_new_buildings",
+        "n_deposition_mol_ha_yr", "kdw_exceedance_mol_ha_yr", "farm_type", "dwellings",
+        "dwellings_added", "farmland_converted_ha", "land_claim")
 
     def maps(self) -> dict[str, np.ndarray]:
         """The end state of the key layers, for GeoTIFFs and map figures."""

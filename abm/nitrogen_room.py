@@ -56,6 +56,9 @@ SECTORS: tuple[str, ...] = ("infrastructure", "housing", "energy", "defence", "b
 #: mol N in a kg N.
 MOL_N_PER_KG_N = 1000.0 / 14.007
 
+#: ASSUMPTION: the largest project whose deposition is tested against the threshold (ha): a
+#: 250 m cell; a larger cell's homes or land count as several projects; explore 2-25.
+PROJECT_HA = 6.25
 #: ASSUMPTION: NOx (as N) of a new home in use, mostly the traffic it brings within the
 #: distance AERIUS counts (about 1 kg NOx/yr); explore 0.1-1.
 HOME_EMISSION_KG_N_YR = 0.3
@@ -127,11 +130,19 @@ class NitrogenRoom:
         self.province = land["province_id"].ravel().astype(np.int64)
         self.n_provinces = len(land.codes("province")) + 1
         self.exposure = model._n2000_exposure  # kg deposited on N-sensitive land per kg emitted
-        self.distance_m = model.distance_to_natura2000_m().ravel()
+        #: Deposition density a kg N/yr emitted on each cell gives at the nearest N-sensitive
+        #: cell (mol/ha/yr per kg N/yr), computed once.
+        self.density = peak_mol_ha_yr_per_kg_n(model.distance_to_natura2000_m().ravel())
+        #: A project is at most PROJECT_HA: the threshold is tested on the emission of that
+        #: much of a larger cell, so that it does not depend on the grid.
+        self.project_scale = min(1.0, PROJECT_HA / land.grid.cell_area_ha)
+        self.exposure_share = model.n2000_exposure_share_by_province
         self.pooling = "province"
         self.available = np.zeros(self.n_provinces)  # by pool (province id, or 0: national)
         self.debt = np.zeros(self.n_provinces)  # working capital to pay back
         self.capital_given = False
+        self.capital = np.zeros(self.n_provinces)  # working capital given, by pool
+        self.repaid = np.zeros(self.n_provinces)  # working capital paid back so far, by pool
         self.start_share = share_below_kdw(model, self.province, self.n_provinces)
         self.start_share_nl = float(share_below_kdw(
             model, np.zeros(self.n_cells, np.int64), 1)[0])
@@ -151,6 +162,7 @@ class NitrogenRoom:
         self.allocated_mol = {s: z(self.n_cells) for s in SECTORS}
         self.blocked = {s: z(self.n_cells) for s in SECTORS}
         self.granted = z(self.n_cells)
+        self.repaid_mol = z(self.n_cells)
 
     # -- the rules of the year --------------------------------------------------------------
 
@@ -171,22 +183,38 @@ class NitrogenRoom:
         rules = self.rules(model)
         if rules is None:
             return
-        if rules["pooling"] != self.pooling:  # the pools merge (or split by sensitive area)
+        if rules["pooling"] != self.pooling:  # the pools merge (or split by exposure)
             total = self.available.sum(), self.debt.sum()
             self.pooling = rules["pooling"]
-            weight = self._sensitive_share()
+            weight = self._pool_share()
             self.available, self.debt = total[0] * weight, total[1] * weight
+            self.last_demand = {s: np.zeros(self.n_provinces) for s in SECTORS}
         if not self.capital_given and rules["working_capital_mol_yr"] > 0:
             self.capital_given = True
-            capital = rules["working_capital_mol_yr"] * self._sensitive_share()
+            capital = rules["working_capital_mol_yr"] * self._pool_share()
             self.available += capital
             self.debt += capital
+            self.capital += capital
 
-    def _sensitive_share(self) -> np.ndarray:
-        """Each pool's share of the nitrogen-sensitive land deposited on (by exposure)."""
-        pool = self.pool_of_cell()
-        w = np.bincount(pool, weights=self.exposure, minlength=self.n_provinces)
-        return w / max(w.sum(), 1e-300)
+    def _pool_share(self) -> np.ndarray:
+        """Each pool's share of a national amount: a province's share of the national exposure
+        of N-sensitive land (so a regional run gets its provinces' part), or all of it in the
+        national pool (index 0)."""
+        share = np.zeros(self.n_provinces)
+        n = min(self.exposure_share.size, self.n_provinces)
+        share[:n] = self.exposure_share[:n]
+        present = np.zeros(self.n_provinces, dtype=bool)
+        present[np.unique(self.province[self.province > 0])] = True
+        share[~present] = 0.0
+        if self.pooling == "national":
+            out = np.zeros(self.n_provinces)
+            out[0] = share.sum()
+            return out
+        return share
+
+    def skip(self, sector: str) -> None:
+        """A sector asks nothing this year: its reservation no longer holds against others."""
+        self.served.add(sector)
 
     def permit(self, model: RegionModel, sector: str, cells: np.ndarray,
                units: np.ndarray) -> np.ndarray:
@@ -203,7 +231,7 @@ class NitrogenRoom:
         granted = np.ones(cells.size, dtype=bool)
         rules = self.rules(model)
         if rules is not None and cells.size:
-            peak = kg * peak_mol_ha_yr_per_kg_n(self.distance_m[cells])
+            peak = kg * self.project_scale * self.density[cells]
             needs = (peak > rules["threshold_mol_ha_yr"]) & rules["scope"][cells]
             need = kg * self.exposure[cells] * MOL_N_PER_KG_N
             pool = self.pool_of_cell()
@@ -243,7 +271,7 @@ class NitrogenRoom:
         if rules is None:
             return np.zeros(np.size(cells), dtype=bool)
         kg = np.asarray(units, dtype=np.float64) * emission_kg_n(sector)
-        peak = kg * peak_mol_ha_yr_per_kg_n(self.distance_m[cells])
+        peak = kg * self.project_scale * self.density[cells]
         return (peak > rules["threshold_mol_ha_yr"]) & rules["scope"][cells]
 
     # -- the end of the year ----------------------------------------------------------------
@@ -283,18 +311,27 @@ class NitrogenRoom:
         rest = net - to_nature  # negative: farms drew more than they freed
         repay = np.clip(rest, 0.0, self.debt)
         self.debt -= repay
-        # farms that draw more than the pool holds take it from nature (no pool below zero)
-        self.available = np.maximum(self.available + rest - repay, 0.0)
+        self.repaid += repay
+        self.repaid_mol = self._spread_pools(repay)
+        # a pool may fall below zero where farms drew more than it held: that overdraft is
+        # made good from later freed room before anything is handed out again
+        self.available += rest - repay
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(freed > 0, to_nature / np.maximum(freed, 1e-300), 0.0)
         self.to_nature_mol = self.freed_mol * ratio[pool]
 
     def available_per_cell(self, model: RegionModel) -> np.ndarray:
-        """The room available in each pool spread over its cells by exposure (flat)."""
+        """The room in each pool (negative: an overdraft of the farms) spread over the pool's
+        cells in the provinces by exposure (flat)."""
+        return self._spread_pools(self.available)
+
+    def _spread_pools(self, per_pool: np.ndarray) -> np.ndarray:
+        """A value per pool spread over the pool's cells in the provinces by exposure."""
         pool = self.pool_of_cell()
-        w = np.bincount(pool, weights=self.exposure, minlength=self.n_provinces)
-        share = np.where(w[pool] > 0, self.exposure / np.maximum(w[pool], 1e-300), 0.0)
-        return np.maximum(self.available, 0.0)[pool] * share
+        weight = self.exposure * (self.province > 0)
+        w = np.bincount(pool, weights=weight, minlength=self.n_provinces)
+        share = np.where(w[pool] > 0, weight / np.maximum(w[pool], 1e-300), 0.0)
+        return per_pool[pool] * share
 
     def project_emission_kg_nh3(self, shape: tuple[int, int]) -> np.ndarray:
         """The projects' emission as kg NH3-equivalent per cell (for the deposition kernel)."""

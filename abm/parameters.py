@@ -357,6 +357,8 @@ def _build() -> None:  # noqa: PLR0915 - one line per parameter
             "cell counts for homes_in_risk_cells", (0.3, 0.7), share)
 
     nr = "abm.nitrogen_room"
+    _scalar(nr, "PROJECT_HA", "ha", "Largest project whose peak deposition is tested against "
+            "the permit threshold (a larger cell counts as several)", (2, 25), (0.01, math.inf))
     _scalar(nr, "HOME_EMISSION_KG_N_YR", "kg N/yr", "NOx (as N) of a new home in use, for the "
             "deposition and nitrogen permits", (0.1, 1.0), pos)
     _scalar(nr, "BUSINESS_EMISSION_KG_N_HA_YR", "kg N/ha/yr", "Emission (as N) of a hectare of "

@@ -543,6 +543,11 @@ def year_step(model: RegionModel, year: int) -> None:
     blocked = ~bl.candidate
     if "no_new_buildings" in policy.masks:
         blocked = blocked | policy.masks["no_new_buildings"].ravel()
+    # not on land another claim took (homes, nature, solar, roads, defence, storage)
+    claim = getattr(model, "land_claim", None)
+    if claim is not None:
+        blocked = blocked | ~np.isin(claim.ravel(), (0, 2)) | (
+            model.nature_gained_ha.ravel() > 0)
 
     # 1. planned land arrives: the provinces' pipeline, then REV-COMPENSATION's land near
     # the transformed cells.

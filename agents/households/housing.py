@@ -300,6 +300,8 @@ def build(model: RegionModel, need: np.ndarray, score: np.ndarray,
     programme, most = _programme(model, need)
     targets = np.minimum(programme, most)
     if targets.sum() <= 0:
+        if getattr(model, "nitrogen_room", None) is not None:
+            model.nitrogen_room.skip("housing")
         return out
     province = land["province_id"].ravel()
     ok = buildable(model)
@@ -443,7 +445,8 @@ def build(model: RegionModel, need: np.ndarray, score: np.ndarray,
             built[pid] += place(targets[pid] - built[pid], [(province == pid, np.inf, 1.0)])
         extra = out.homes - first_pass
         cells = np.flatnonzero(extra > 0)
-        model.nitrogen_room.permit(model, "housing", cells, extra[cells])
+        granted = model.nitrogen_room.permit(model, "housing", cells, extra[cells])
+        assert granted.all(), "the second pass builds only where no room is needed"
     out.unbuilt_by_province = np.maximum(targets - built, 0.0)
     converted = np.flatnonzero(out.greenfield > 0)
     if converted.size:

@@ -30,6 +30,9 @@ def _run(*instruments: dict, region=REGION) -> tuple[RegionModel, list[dict]]:
             "land": (model.farms.total_area_ha.sum() + model.nature_gained_ha.sum()
                      + model.land_bank.stock_ha.sum() + model.farmland_converted_total_ha.sum()),
             "taken": {c: model.claims_taken_ha[c].copy() for c in CLAIMS},
+            "claim_map": model.land_claim.copy(),
+            "homes": model.housing_year.homes.copy(),
+            "business": model.business_land.arrived_ha.copy(),
             "masks": {k: v.copy() for k, v in model.policy.masks.items()},
         })
     return model, years
@@ -52,9 +55,13 @@ def baseline():
     return _run()
 
 
+HARD = ({"id": "WBS-10", "parameters": {"hard": True}},
+        {"id": "WBS-22", "parameters": {"hard": True}})
+
+
 @pytest.fixture(scope="module")
 def all_claims():
-    return _run(RES, DEFENCE, STORAGE)
+    return _run(RES, DEFENCE, STORAGE, *HARD)
 
 
 def test_baseline_builds_infrastructure_only(baseline):
@@ -84,12 +91,25 @@ def test_claims_take_farmland_outside_natura2000_and_hard_masks(all_claims):
             cells = np.flatnonzero(taken > 0)
             assert not n2000[cells].any()
             assert (start_use[cells] == AGRICULTURE).all()
-            storage = year["masks"].get("water_storage")
+            storage = year["masks"]["water_storage"].ravel()
             if claim == "water_storage":
-                assert storage.ravel()[cells].all()  # storage inside its zone only
+                assert storage[cells].all()  # storage inside its zone only
             else:
-                hard = year["masks"].get("no_new_buildings")
-                assert hard is None or not hard.ravel()[cells].any()
+                for kind in ("no_new_buildings", "reserved", "water_storage"):
+                    assert not year["masks"][kind].ravel()[cells].any(), (claim, kind)
+    assert years[-1]["masks"]["no_new_buildings"].any()  # the hard masks were there
+
+
+def test_no_homes_or_business_land_on_cells_other_claims_took(all_claims):
+    model, years = all_claims
+    for before, year in zip(years[1:-1], years[2:], strict=True):
+        claimed = before["claim_map"].ravel() >= 4  # solar, roads, defence, storage
+        assert claimed.any()
+        assert year["homes"][claimed & (year["claim_map"].ravel() >= 4)].sum() == 0 or \
+            year["homes"][claimed].sum() <= before["homes"][claimed].sum()
+        assert year["business"][claimed].sum() == 0
+        # a claim's code stays on its cells
+        assert (year["claim_map"].ravel()[claimed] == before["claim_map"].ravel()[claimed]).all()
 
 
 def test_the_claim_map_shows_which_claim_took_each_cell(all_claims):
@@ -129,7 +149,8 @@ def test_unmet_claims_are_reported_not_dropped():
 
 
 def test_claims_need_nitrogen_room_under_stikstof_ruimte(baseline):
-    model, _ = _run({"id": "STIKSTOF-RUIMTE"})
+    # with no threshold every claim cell needs room, and there is none in the first year
+    model, _ = _run({"id": "STIKSTOF-RUIMTE", "parameters": {"threshold_mol_ha_yr": 0.0}})
     p, base = _prov(model), _prov(baseline[0])
     assert p.loc[2024].nitrogen_permits_blocked_infrastructure > 0
     assert p.loc[2024].claim_infrastructure_unmet_ha > 0

@@ -98,6 +98,8 @@ def _config(p: mp.Parameter) -> tuple:
         extra = ("RES-35TWH",)  # the solar fields exist only with the RES
     elif p.attr == "DEFENCE_EMISSION_KG_N_HA_YR":
         extra = ("DEFENSIE-NPRD",)
+    elif p.attr == "PROJECT_HA":
+        extra = ("STIKSTOF-RUIMTE",)  # only permits read it
     return region, extra, driver, end
 
 

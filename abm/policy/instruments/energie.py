@@ -65,6 +65,7 @@ class RegionalEnergyStrategies(Target):
         order = policy.rules.get("res", {})
         policy.rules["res"] = {
             "target_twh": p.target_twh, "target_year": p.target_year, "start_twh": p.start_twh,
+            "start_year": self.start_year,
             "solar_share": p.solar_share,
             "roof_share": max(p.roof_share, order.get("roof_share", 0.0)),
             "farmland_last": order.get("farmland_last", False)}
