@@ -25,7 +25,7 @@ setup(
     package_data={
         "abm.policy": ["catalogue.csv"],
         "environment": ["bundles/*/manifest.json", "bundles/*/layers.npz"],
-        "experiments": ["scenarios/*.toml"],
+        "experiments": ["scenarios/*.toml", "examples/*.toml"],
     },
     include_package_data=False,
     install_requires=[
@@ -45,6 +45,10 @@ setup(
         "seaborn>=0.13,<0.14",
         "pydantic>=2.7,<3",
         "tqdm>=4.66,<5",
+        "dask[distributed]>=2024.8,<2027",
+        "dask-jobqueue>=0.9,<1",
+        "SALib>=1.5,<2",
+        "ema_workbench>=3.0,<4",
     ],
     extras_require={
         "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],

@@ -93,3 +93,21 @@ def atomic_folder(out: Path, option: str = "--out",
             raise InputError(str(out), option, f"cannot be written ({exc.strerror or exc})",
                              allowed=_ALLOWED) from None
         raise
+
+
+@contextmanager
+def atomic_file(out: str | os.PathLike, option: str = "--out") -> Iterator[Path]:
+    """Yield a temporary path beside ``out`` that becomes ``out`` when the block ends without
+    error (removed otherwise); an ``OSError`` becomes an :class:`InputError` naming ``out``."""
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        yield tmp
+        os.replace(tmp, out)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(str(out), option, f"cannot be written ({exc.strerror or exc})",
+                             allowed="a writable file path") from None
+        raise

@@ -46,6 +46,83 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch_plan(args: argparse.Namespace) -> int:
+    from experiments.batch.design import load_experiment, plan
+    from experiments.batch.runner import estimate
+
+    exp, source = load_experiment(args.experiment)
+    table = plan(exp, source)
+    print(f"experiment {exp.name}: {len(exp.scenarios)} scenario(s) x {len(table.samples)} "
+          f"sample(s) ({exp.design.method}) x {len(table.seeds)} seed(s) = {len(table.runs)} "
+          f"runs at {exp.resolution_m} m, {', '.join(exp.region) or 'the Netherlands'}")
+    names = table.names
+    print(f"{'#':>5s} {'run_id':16s} {'scenario':24s} {'sample':>6s} {'rep':>4s} "
+          f"{'seed':>20s} " + " ".join(f"{n:>14.14s}" for n in names))
+    for run in table.runs[:args.show]:
+        print(f"{run.index:5d} {run.run_id:16s} {run.scenario:24.24s} {run.sample:6d} "
+              f"{run.replicate:4d} {run.seed:20d} "
+              + " ".join(f"{run.values[n]:14.6g}" for n in names))
+    if len(table.runs) > args.show:
+        print(f"... and {len(table.runs) - args.show} more")
+    est = estimate(table, calibrate=not args.no_calibrate)
+    if "core_hours" in est:
+        print(f"calibration: set-up {est['setup_s']:.1f} s, {est['per_year_s']:.2f} s a year; "
+              f"about {est['per_run_s']:.0f} s a run, {est['core_hours']:.2f} core-hours in all")
+    return 0
+
+
+def _cmd_batch_run(args: argparse.Namespace) -> int:
+    from experiments.batch.runner import run_batch
+
+    shard = None
+    if args.shard is not None:
+        k, _, n = args.shard.partition("/")
+        if not (k.isdigit() and n.isdigit() and 0 <= int(k) < int(n)):
+            raise InputError("--shard", "shard", f"{args.shard!r} is not K/N",
+                             allowed="K/N with integers 0 <= K < N, e.g. 3/16")
+        shard = (int(k), int(n))
+    counts = run_batch(args.experiment, out=args.out, backend=args.backend,
+                       workers=args.workers, scheduler=args.scheduler,
+                       progress=not args.quiet, shard=shard)
+    print("ruimte batch: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v))
+    return 0 if counts["failed"] == 0 and counts["pending"] == 0 else 1
+
+
+def _cmd_batch_collect(args: argparse.Namespace) -> int:
+    from abm.atomic import atomic_file
+    from experiments.batch.store import collect
+
+    frame = collect(args.folder)
+    out = Path(args.out)
+    with atomic_file(out) as tmp:
+        if out.suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+    print(f"ruimte batch: {frame['run_id'].nunique() if len(frame) else 0} runs, "
+          f"{len(frame)} rows -> {out}")
+    return 0
+
+
+def _cmd_batch_plot(args: argparse.Namespace) -> int:
+    from experiments.batch.plots import plot_batch
+
+    paths = plot_batch(args.folder, out=args.out, indicators=args.indicators)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _cmd_batch_analyse(args: argparse.Namespace) -> int:
+    from experiments.batch.sensitivity import analyse
+
+    table, figure = analyse(args.folder, method=args.method, indicator=args.indicator,
+                            year=args.year, out=args.out)
+    print(table.to_string())
+    print(figure)
+    return 0
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from abm.scenario import load_scenario
     from experiments.library import scenario_names
@@ -344,6 +421,47 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-check", action="store_true",
                        help="exit 0 even when a target is missed")
     bench.set_defaults(func=_cmd_bench)
+
+    batch = sub.add_parser("batch", help="experiment batches: plan, run, collect, plot, "
+                           "analyse (docs/batch.md)")
+    batch_sub = batch.add_subparsers(dest="batch_command", required=True, metavar="ACTION")
+    b_plan = batch_sub.add_parser("plan", help="print the run table and estimated core-hours")
+    b_plan.add_argument("experiment", help="experiment TOML file")
+    b_plan.add_argument("--no-calibrate", action="store_true",
+                        help="skip the short calibration run (no time estimate)")
+    b_plan.add_argument("--show", type=int, default=20, metavar="N",
+                        help="runs of the table to print (default 20)")
+    b_plan.set_defaults(func=_cmd_batch_plan)
+    b_run = batch_sub.add_parser("run", help="run or resume an experiment")
+    b_run.add_argument("experiment", help="experiment TOML file")
+    b_run.add_argument("--backend", choices=("local", "dask"),
+                       help="where to run (default: the experiment's [backend], else local)")
+    b_run.add_argument("--workers", type=int, help="worker processes (default: the cores)")
+    b_run.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a Dask scheduler address (implies --backend dask)")
+    b_run.add_argument("--out", help="result folder (default: results/batch-<name>)")
+    b_run.add_argument("--quiet", action="store_true", help="no progress bar")
+    b_run.add_argument("--shard", metavar="K/N", help="run only the runs whose index is K "
+                       "modulo N, into OUT/shard-K (a job array's task K of N)")
+    b_run.set_defaults(func=_cmd_batch_run)
+    b_collect = batch_sub.add_parser("collect", help="one tidy table of every finished run")
+    b_collect.add_argument("folder", help="a batch result folder")
+    b_collect.add_argument("--out", required=True, help="the Parquet (or .csv) file to write")
+    b_collect.set_defaults(func=_cmd_batch_collect)
+    b_plot = batch_sub.add_parser("plot", help="ensemble figures of a batch")
+    b_plot.add_argument("folder", help="a batch result folder")
+    b_plot.add_argument("--out", help="figure folder (default: FOLDER/figures)")
+    b_plot.add_argument("--indicators", nargs="+", metavar="NAME",
+                        help="indicators to draw (default: a key set)")
+    b_plot.set_defaults(func=_cmd_batch_plot)
+    b_an = batch_sub.add_parser("analyse", help="Sobol or Morris indices from a batch")
+    b_an.add_argument("folder", help="a batch result folder of a sobol or morris design")
+    b_an.add_argument("--method", choices=("sobol", "morris"), required=True)
+    b_an.add_argument("--indicator", default="nh3_emission_kt",
+                      help="the output (default nh3_emission_kt)")
+    b_an.add_argument("--year", type=int, help="the year (default: the last)")
+    b_an.add_argument("--out", help="folder for the table and figure (default: FOLDER)")
+    b_an.set_defaults(func=_cmd_batch_analyse)
 
     data = sub.add_parser("data", help="build or inspect landscape bundles")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")

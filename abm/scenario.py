@@ -383,6 +383,12 @@ def load_scenario(name_or_path: str | Path, **overrides: Any) -> Scenario:
     2030
     """
     data, source = read_scenario_file(name_or_path)
+    return scenario_with_overrides(data, source, **overrides)
+
+
+def scenario_with_overrides(data: dict[str, Any], source: str, **overrides: Any) -> Scenario:
+    """Validate a scenario mapping (as read from ``source``) with field overrides, as
+    :func:`load_scenario` does; batches use it for the varied copies of a scenario."""
     scenario = scenario_from_dict(data, source)
     given = {k: v for k, v in overrides.items() if v is not None}
     if not given:

@@ -230,6 +230,17 @@ def load_landscape(
     return landscape
 
 
+def data_version(resolution_m: int) -> str:
+    """The data version of the bundle :func:`load_landscape` would load, read from its
+    manifest alone (cheap); loads the landscape where no bundle is installed yet."""
+    from environment.bundle import read_manifest
+
+    for candidate in bundle_candidates(resolution_m):
+        if (candidate / "manifest.json").is_file():
+            return read_manifest(candidate)["layers_sha256"][:12]
+    return load_landscape(resolution_m).data_version
+
+
 def _build_on_demand(resolution_m: int, candidates: list[Path]) -> Path:
     from environment.builder import build_bundle
     from environment.sources import find_source_dir
