@@ -46,6 +46,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1 (argparse exits 2 otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
 def _cmd_batch_plan(args: argparse.Namespace) -> int:
     from experiments.batch.design import load_experiment, plan
     from experiments.batch.runner import estimate
@@ -436,7 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     b_run.add_argument("experiment", help="experiment TOML file")
     b_run.add_argument("--backend", choices=("local", "dask"),
                        help="where to run (default: the experiment's [backend], else local)")
-    b_run.add_argument("--workers", type=int, help="worker processes (default: the cores)")
+    b_run.add_argument("--workers", type=_positive_int,
+                       help="worker processes (default: the cores)")
     b_run.add_argument("--scheduler", metavar="ADDRESS",
                        help="a Dask scheduler address (implies --backend dask)")
     b_run.add_argument("--out", help="result folder (default: results/batch-<name>)")

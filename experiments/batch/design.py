@@ -36,6 +36,7 @@ the code and data versions, the recipe of :meth:`abm.model.RegionModel`'s ``run_
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -284,6 +285,13 @@ def _check(exp: Experiment, source: str) -> None:
             if not low <= v <= high:
                 raise InputError(source, f"{where}", f"{v:g} is outside the allowed range of "
                                  f"{p.name}", allowed=f"{low:g} to {high:g}")
+    if method == "morris":
+        for i, p in enumerate(exp.parameters):
+            if is_integer(p.name):
+                raise InputError(source, f"parameters[{i}].name", f"{p.name} takes integers: "
+                                 "rounding would give Morris steps of zero",
+                                 allowed="a real-valued parameter (or a factorial, lhs or "
+                                 "sobol design)")
     if method in ("sobol", "morris", "lhs") and not exp.parameters:
         raise InputError(source, "parameters", f"a {method} design needs parameters",
                          allowed="at least one [[parameters]] with a range")
@@ -335,8 +343,14 @@ def parameter_bounds(exp: Experiment, name: str, source: str = "<experiment>",
                          allowed="an instrument of one of: " + ", ".join(exp.scenarios))
     low, high = -np.inf, np.inf
     for m in fields[param].metadata:
-        low = getattr(m, "ge", getattr(m, "gt", low))
-        high = getattr(m, "le", getattr(m, "lt", high))
+        if getattr(m, "ge", None) is not None:
+            low = float(m.ge)
+        if getattr(m, "gt", None) is not None:  # an open bound: the next number above it
+            low = float(np.nextafter(m.gt, np.inf))
+        if getattr(m, "le", None) is not None:
+            high = float(m.le)
+        if getattr(m, "lt", None) is not None:
+            high = float(np.nextafter(m.lt, -np.inf))
     return float(low), float(high)
 
 
@@ -429,14 +443,29 @@ def _registry_names() -> set[str]:
     return set(model_parameters.registry().parameters)
 
 
-def run_id(scenario, values: dict[str, float], data_version: str) -> str:
-    """Identity of a run: the recipe of RegionModel's run_id (scenario after the overrides,
-    seed, grid, region, code and data version) plus the design point, so that every design
-    point has its own run even where a parameter does not apply to a scenario."""
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the model's code: the package version and a hash of the sources of
+    abm, agents, environment and experiments/batch (so an edited model never resumes into the
+    results of the old one)."""
     from abm import __version__
 
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256(__version__.encode())
+    for package in ("abm", "agents", "environment", "experiments/batch"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def run_id(scenario, sample: int, values: dict[str, float], data_version: str) -> str:
+    """Identity of a run: the recipe of RegionModel's run_id (scenario after the overrides,
+    seed, grid, region, data version), the code fingerprint (:func:`code_version`) and the
+    design point with its sample index, so that every row of the design has its own run (a
+    Morris trajectory may visit a point twice; a parameter may not apply to a scenario)."""
     parts = [scenario.sha256(), str(scenario.seed), str(scenario.resolution_m),
-             ",".join(scenario.provinces), __version__, data_version,
+             ",".join(scenario.provinces), code_version(), data_version, str(sample),
              json.dumps(values, sort_keys=True)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -455,11 +484,6 @@ def plan(exp: Experiment, source: str = "<experiment>") -> Plan:
                                                                                   strict=True)}
             for k, seed in enumerate(seeds):
                 run = Run(len(runs), "", scenario_name, s, k, seed, values)
-                rid = run_id(run_scenario(exp, run), values, version)
+                rid = run_id(run_scenario(exp, run), s, values, version)
                 runs.append(Run(run.index, rid, scenario_name, s, k, seed, values))
-    ids = [r.run_id for r in runs]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise InputError(source, "parameters", f"two runs of the table are the same run "
-                         f"({dup}): a design point repeats", allowed="distinct design points")
     return Plan(exp, source, runs, samples, names, bounds, seeds)

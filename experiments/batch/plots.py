@@ -37,7 +37,7 @@ import seaborn as sns  # noqa: E402
 from abm.errors import InputError  # noqa: E402
 from abm.indicators import INDICATOR_BY_NAME  # noqa: E402
 from experiments.batch.levels import indicator_columns, top_level  # noqa: E402
-from experiments.batch.store import Store, collect  # noqa: E402
+from experiments.batch.store import collect, maps_path, read_manifest  # noqa: E402
 
 #: The indicators drawn by default (those a batch has).
 DEFAULT_INDICATORS: tuple[str, ...] = (
@@ -215,12 +215,11 @@ def _draw_classes(ax: plt.Axes, values: np.ndarray, name: str, extent) -> None:
 def ensemble_maps(folder: Path, manifest: pd.DataFrame) -> list[tuple[str, plt.Figure]]:
     """Per kept map layer a figure: a row per scenario; columns mean and std (categories: the
     modal class and the share of runs not in it)."""
-    store = Store(folder)
     done = manifest[manifest.status == "succeeded"]
     layers: dict[str, dict[str, list[np.ndarray]]] = {}
     for rid, scenario in zip(done.run_id, done.scenario, strict=True):
-        path = store.maps_file(rid)
-        if not path.is_file():
+        path = maps_path(folder, rid)
+        if path is None:
             continue
         with np.load(path) as data:
             for name in data.files:
@@ -302,6 +301,6 @@ def plot_batch(folder: str | Path, out: str | Path | None = None,
                     f"({where})")),
     ]
     target = Path(out) if out else folder / "figures"
-    figures += ensemble_maps(folder, Store(folder).manifest())
+    figures += ensemble_maps(folder, read_manifest(folder))
     target.mkdir(parents=True, exist_ok=True)
     return [_save(fig, target / fname) for fname, fig in figures]

@@ -101,11 +101,11 @@ def run_batch(path: str | Path, out: str | Path | None = None, backend: str | No
     ``out/shard-k`` (a job array's task ``k`` of ``n``; ``collect`` reads every shard)."""
     exp, source = load_experiment(path)
     table = plan(exp, source)
-    out = Path(out) if out else default_out(exp)
+    out = (Path(out) if out else default_out(exp)).resolve()  # workers may run elsewhere
     if shard is not None:
         k, n = shard
         table.runs = [r for r in table.runs if r.index % n == k]
-        out = out / f"shard-{k}"
+        out = out / f"shard-{k}-of-{n}"
     store = Store(out)
     store.open(Path(source).read_text(encoding="utf-8"), table.design_record(), table.runs)
     spec = exp.backend
@@ -116,6 +116,8 @@ def run_batch(path: str | Path, out: str | Path | None = None, backend: str | No
     else:
         kwargs["scheduler"] = scheduler or spec.scheduler
         kwargs["jobqueue"] = spec.jobqueue
+        if kwargs["scheduler"]:
+            _check_scheduler(kwargs["scheduler"])  # before anything is written
     by_id = {r.run_id: r for r in table.runs}
     tries: dict[str, int] = {}  # attempts in this invocation: a new command retries again
     todo = store.todo()
@@ -125,10 +127,10 @@ def run_batch(path: str | Path, out: str | Path | None = None, backend: str | No
         for rid in todo:
             tries[rid] = tries.get(rid, 0) + 1
         executor_backend = make_backend(kind, **kwargs)
-        size = chunk_size(exp, len(todo), executor_backend.workers) if first else 1
-        first = False
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         with executor_backend as executor:
+            size = chunk_size(exp, len(todo), executor_backend.workers) if first else 1
+            first = False
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             store.mark_running(todo)
             futures = {executor.submit(run_chunk, exp, [by_id[r] for r in chunk], str(out)):
                        chunk for chunk in chunks}
@@ -136,8 +138,12 @@ def run_batch(path: str | Path, out: str | Path | None = None, backend: str | No
                 chunk = futures[future]
                 try:
                     results = future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker or task
+                except executor_backend.lost_worker_errors as exc:
                     store.fail_unfinished(chunk, f"worker lost: {type(exc).__name__}: {exc}")
+                    bar.update(len(chunk))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - the task itself broke
+                    store.fail_unfinished(chunk, f"task failed: {type(exc).__name__}: {exc}")
                     bar.update(len(chunk))
                     continue
                 for result in results:
@@ -150,6 +156,21 @@ def run_batch(path: str | Path, out: str | Path | None = None, backend: str | No
             bar.reset(total=len(todo))
     bar.close()
     return store.counts()
+
+
+def _check_scheduler(address: str) -> None:
+    """Connect to a Dask scheduler once; an unreachable one is an input error (exit 2)."""
+    from abm.errors import InputError
+
+    try:
+        from distributed import Client
+
+        Client(address, timeout="10s").close()
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError("--scheduler", "scheduler", f"no Dask scheduler answers at "
+                         f"{address!r} ({type(exc).__name__}: {exc})",
+                         allowed="the address of a running scheduler, tcp://host:8786"
+                         ) from None
 
 
 def default_out(exp: Experiment) -> Path:

@@ -21,7 +21,6 @@ runs are an InputError that says how many. Where the indicator does not vary ove
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from pathlib import Path
@@ -32,7 +31,7 @@ import pandas as pd
 from abm.errors import InputError
 from abm.indicators import INDICATOR_BY_NAME
 from experiments.batch.levels import top_level
-from experiments.batch.store import Store, collect
+from experiments.batch.store import collect, read_counts, read_design
 
 METHODS = ("sobol", "morris")
 #: Seed of SALib's bootstrap of confidence intervals (the indices themselves are exact).
@@ -40,15 +39,7 @@ BOOTSTRAP_SEED = 20261130
 
 
 def _design(folder: Path) -> dict:
-    path = folder / "design.json"
-    if not (folder / "manifest.sqlite").is_file() or not path.is_file():
-        raise InputError(str(folder), "design.json", "not a batch result folder",
-                         allowed="a folder written by 'ruimte batch run'")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), "design.json", f"not valid JSON ({exc})",
-                         allowed="the design.json that 'ruimte batch run' wrote") from None
+    return read_design(folder)  # the folder, or the shards of a job array
 
 
 def problem_of(design: dict) -> dict:
@@ -121,7 +112,7 @@ def analyse(folder: str | Path, method: str, indicator: str, year: int | None = 
     if indicator not in INDICATOR_BY_NAME:
         raise InputError("--indicator", "indicator", f"unknown indicator {indicator!r}",
                          allowed=sorted(INDICATOR_BY_NAME))
-    counts = Store(folder).counts()
+    counts = read_counts(folder)
     total = sum(counts.values())
     missing = total - counts["succeeded"]
     if missing:

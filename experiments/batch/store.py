@@ -21,6 +21,7 @@ and running the same command again resumes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -35,6 +36,7 @@ import pandas as pd
 from abm.errors import InputError
 
 STATUSES = ("pending", "running", "succeeded", "failed")
+META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, idx INTEGER, scenario TEXT, sample INTEGER, replicate INTEGER,
@@ -56,20 +58,40 @@ class Store:
     def open(self, experiment_text: str, design: dict, runs: Iterable) -> None:
         """Create the store or reopen it for the same experiment; add the runs not yet in
         the manifest as pending; adopt run files whose success the manifest missed; remove
-        temporary files; reset 'running' rows (their coordinator died) to pending."""
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        temporary files; reset 'running' rows (their coordinator died) to pending.
+
+        A folder whose manifest holds runs of another plan (another experiment file, or the
+        same file with edited scenarios, code or data: the run ids hash them) is refused."""
+        runs = list(runs)
+        ids = sorted(r.run_id for r in runs)
+        plan_hash = hashlib.sha256("|".join(ids).encode()).hexdigest()[:16]
         kept = self.root / "experiment.toml"
+        if self.manifest_path.is_file():
+            with self._db() as db:
+                db.execute(META)
+                row = db.execute("SELECT value FROM meta WHERE key = 'plan'").fetchone()
+            if row is not None and row[0] != plan_hash:
+                raise InputError(str(self.root), "manifest.sqlite", "the folder holds the "
+                                 "results of another plan: another experiment file, or the "
+                                 "same one after its scenarios, the code or the data changed",
+                                 allowed="a new --out folder, or the same experiment, code "
+                                 "and data")
         if kept.is_file() and kept.read_text(encoding="utf-8") != experiment_text:
             raise InputError(str(self.root), "experiment.toml", "the folder holds the results "
                              "of another experiment (or of an edited file)",
                              allowed="a new --out folder, or the same experiment file")
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        if not (self.root / "design.json").is_file():
+            _atomic_text(self.root / "design.json", json.dumps(design, indent=1))
         if not kept.is_file():
             _atomic_text(kept, experiment_text)
-            _atomic_text(self.root / "design.json", json.dumps(design, indent=1))
         for tmp in self.runs_dir.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
         with self._db() as db:
             db.execute(SCHEMA)
+            db.execute(META)
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('plan', ?)",
+                       (plan_hash,))
             db.executemany(
                 "INSERT OR IGNORE INTO runs (run_id, idx, scenario, sample, replicate, seed, "
                 "parameter_values, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
@@ -86,7 +108,10 @@ class Store:
                 if not self.parquet(rid).is_file():  # removed by hand: run it again
                     db.execute("UPDATE runs SET status = 'pending' WHERE run_id = ?", (rid,))
 
-    def _db(self) -> _Closing:
+    def _db(self, read_only: bool = False) -> _Closing:
+        if read_only:  # never creates a database it only reads
+            db = sqlite3.connect(f"file:{self.manifest_path}?mode=ro", uri=True, timeout=60.0)
+            return _Closing(db)
         db = sqlite3.connect(self.manifest_path, timeout=60.0, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         return _Closing(db)
@@ -108,8 +133,12 @@ class Store:
 
     def record(self, result: dict) -> None:
         """Record a run's outcome: ``run_id``, ``ok``, ``error``, ``wall_s``, ``host``."""
-        status = "succeeded" if result["ok"] and self.parquet(result["run_id"]).is_file() \
-            else "failed"
+        written = self.parquet(result["run_id"]).is_file()
+        status = "succeeded" if result["ok"] and written else "failed"
+        if result["ok"] and not written:
+            result = {**result, "error": f"the worker reported success but "
+                      f"{self.parquet(result['run_id'])} is missing (is --out on a file "
+                      "system the workers share?)"}
         with self._db() as db:
             db.execute("UPDATE runs SET status = ?, attempts = attempts + 1, error = ?, "
                        "wall_s = ?, host = ?, finished = ? WHERE run_id = ?",
@@ -123,11 +152,11 @@ class Store:
             self.record({"run_id": rid, "ok": done, "error": None if done else error})
 
     def manifest(self) -> pd.DataFrame:
-        with self._db() as db:
+        with self._db(read_only=True) as db:
             return pd.read_sql_query("SELECT * FROM runs ORDER BY idx", db)
 
     def counts(self) -> dict[str, int]:
-        with self._db() as db:
+        with self._db(read_only=True) as db:
             rows = dict(db.execute("SELECT status, count(*) FROM runs GROUP BY status"
                                    ).fetchall())
         return {s: int(rows.get(s, 0)) for s in STATUSES}
@@ -185,23 +214,69 @@ def write_run_files(store_root: str | Path, run_id: str, frame: pd.DataFrame,
     os.replace(tmp, final)
 
 
-def collect(store_root: str | Path) -> pd.DataFrame:
-    """One tidy table of every succeeded run (in table order): the model's key and indicator
-    columns plus ``experiment``, ``sample``, ``replicate`` and one ``param:<name>`` column per
-    varied parameter."""
-    store = Store(store_root)
-    shards = sorted(Path(store_root).glob("shard-*/manifest.sqlite"))
-    if not store.manifest_path.is_file() and shards:  # the shards of a job array
-        parts = [collect(p.parent) for p in shards]
-        parts = [p for p in parts if len(p)]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if not store.manifest_path.is_file():
-        raise InputError(str(store_root), "manifest.sqlite", "not a batch result folder",
+def stores(folder: str | Path) -> list[Store]:
+    """The stores of a result folder: the folder itself, or the shards of a job array
+    (``shard-K-of-N``) inside it. Reading never creates anything."""
+    root = Store(folder)
+    if root.manifest_path.is_file():
+        return [root]
+    shards = [Store(p.parent) for p in sorted(Path(folder).glob("shard-*/manifest.sqlite"))]
+    if not shards:
+        raise InputError(str(folder), "manifest.sqlite", "not a batch result folder",
                          allowed="a folder written by 'ruimte batch run'")
-    done = store.manifest()
-    done = done[done.status == "succeeded"]
-    frames = [pd.read_parquet(store.parquet(rid)) for rid in done.run_id
-              if store.parquet(rid).is_file()]
+    return shards
+
+
+def read_manifest(folder: str | Path) -> pd.DataFrame:
+    """The manifest of a result folder (all shards), in table order."""
+    frame = pd.concat([s.manifest() for s in stores(folder)], ignore_index=True)
+    return frame.sort_values("idx", kind="stable").drop_duplicates("run_id").reset_index(
+        drop=True)
+
+
+def read_counts(folder: str | Path) -> dict[str, int]:
+    """Runs by status over all shards of a result folder."""
+    out = dict.fromkeys(STATUSES, 0)
+    for store in stores(folder):
+        for k, v in store.counts().items():
+            out[k] += v
+    return out
+
+
+def read_design(folder: str | Path) -> dict:
+    """The design record of a result folder (any shard's: they are the same)."""
+    for store in stores(folder):
+        path = store.root / "design.json"
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise InputError(str(path), "design.json", f"not valid JSON ({exc})",
+                                 allowed="the design.json that 'ruimte batch run' wrote"
+                                 ) from None
+    raise InputError(str(folder), "design.json", "missing",
+                     allowed="a folder written by 'ruimte batch run'")
+
+
+def maps_path(folder: str | Path, run_id: str) -> Path | None:
+    """The maps file of a run in a result folder (any shard), or None."""
+    for store in stores(folder):
+        if store.maps_file(run_id).is_file():
+            return store.maps_file(run_id)
+    return None
+
+
+def collect(store_root: str | Path) -> pd.DataFrame:
+    """One tidy table of every succeeded run (in table order, each run once, all shards):
+    the model's key and indicator columns plus ``experiment``, ``base_scenario``, ``sample``,
+    ``replicate`` and one ``param:<name>`` column per varied parameter."""
+    frames, seen = [], set()
+    for store in stores(store_root):
+        done = store.manifest()
+        for rid in done.run_id[done.status == "succeeded"]:
+            if rid not in seen and store.parquet(rid).is_file():
+                seen.add(rid)
+                frames.append(pd.read_parquet(store.parquet(rid)))
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)

@@ -223,13 +223,20 @@ def test_job_array_shards_run_disjoint_parts_that_collect_reads_together(tmp_pat
     for k in (0, 1):
         assert main(["batch", "run", str(path), "--out", str(out), "--shard", f"{k}/2",
                      "--workers", "1", "--quiet"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["shard-0", "shard-1"]
+    assert sorted(p.name for p in out.iterdir()) == ["shard-0-of-2", "shard-1-of-2"]
     table = collect(out)
     assert table.run_id.nunique() == 4
     whole = plan(*load_experiment(path))
     assert set(table.run_id) == {r.run_id for r in whole.runs}
     assert main(["batch", "run", str(path), "--out", str(out), "--shard", "2/2"]) == 2
     assert "--shard" in capsys.readouterr().err
+    # plot and the manifest readers see the shards, and reading creates nothing at the top
+    from experiments.batch.plots import plot_batch
+    from experiments.batch.store import read_counts
+
+    assert read_counts(out)["succeeded"] == 4
+    assert plot_batch(out, out=tmp_path / "figures")
+    assert not (out / "manifest.sqlite").exists()
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "experiments" / "examples").glob("*.toml")),
@@ -245,3 +252,66 @@ def test_the_map_names_are_the_models_maps(nl1000):
 
     model = RegionModel.from_scenario("baseline", resolution=1000, region="Utrecht", end=2024)
     assert tuple(model.maps()) == RegionModel.MAP_NAMES
+
+
+def test_morris_designs_plan_even_where_trajectories_revisit_points():
+    data = {"name": "m", "scenarios": ["stikstof-buyout"], "seeds": 1,
+            "design": {"method": "morris", "samples": 10, "levels": 4},
+            "parameters": [{"name": "farmers.options.INERTIA", "range": [5.0, 8.0]},
+                           {"name": "NPLG-BUYOUT.budget_meur_per_yr", "range": [20.0, 80.0]}]}
+    table = plan(experiment_from_dict(data))
+    assert len(table.runs) == 10 * 3
+    points = {tuple(r.values.values()) for r in table.runs}
+    assert len(points) < len(table.runs)  # revisited points, still one run per design row
+    assert len({r.run_id for r in table.runs}) == len(table.runs)
+
+
+def test_integer_parameters_are_rounded_and_refused_by_morris():
+    base = {"name": "i", "scenarios": ["stikstof-buyout"], "seeds": 1,
+            "parameters": [{"name": "farmers.decisions.NEW_ENTRANT_AGE_YR",
+                            "range": [30.0, 45.0]}]}
+    table = plan(experiment_from_dict({**base, "design": {"method": "lhs", "samples": 6}}))
+    values = [r.values["farmers.decisions.NEW_ENTRANT_AGE_YR"] for r in table.runs]
+    assert all(isinstance(v, int) for v in values)
+    with pytest.raises(InputError) as err:
+        experiment_from_dict({**base, "design": {"method": "morris", "samples": 4}})
+    assert err.value.field == "parameters[0].name"
+
+
+def test_a_store_of_another_code_version_is_refused(tmp_path, capsys, monkeypatch):
+    from experiments.batch import design
+
+    path = _write(tmp_path, TINY)
+    out = tmp_path / "out"
+    assert main(["batch", "run", str(path), "--out", str(out), "--workers", "1",
+                 "--quiet"]) == 0
+    monkeypatch.setattr(design, "code_version", lambda: "0.0.0+edited")
+    assert main(["batch", "run", str(path), "--out", str(out), "--quiet"]) == 2
+    assert "another plan" in capsys.readouterr().err
+    assert collect(out).run_id.nunique() == 4  # the old results stand alone
+
+
+def test_bad_workers_exit_2_before_anything_is_written(tmp_path):
+    path = _write(tmp_path, TINY)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        main(["batch", "run", str(path), "--out", str(out), "--workers", "0"])
+    assert stop.value.code == 2
+    assert not out.exists()
+
+
+def test_the_jobqueue_cluster_is_described_by_the_experiment():
+    pytest.importorskip("dask_jobqueue")
+    from experiments.batch.backends.dask import DaskBackend, _seconds
+
+    exp, _ = load_experiment(REPO / "experiments" / "examples" / "slurm.toml")
+    backend = DaskBackend(resolution_m=1000, jobqueue=exp.backend.jobqueue)
+    assert _seconds("02:00:00") == 7200 and _seconds("1-00:00:00") == 86400
+    cluster = backend._jobqueue_cluster()
+    try:
+        script = cluster.job_script()
+        assert "#SBATCH" in script and "--lifetime 6900s" in script
+        assert "--export=ALL" in script and "-p normal" in script
+        assert backend.workers == 32
+    finally:
+        cluster.close()

@@ -39,10 +39,14 @@ class Backend(ABC):
 
 
 def init_worker(resolution_m: int) -> None:
-    """Warm a worker once: the model's modules imported (numba kernels load from their on-disk
-    cache, ``cache=True``: beside the sources, or numba's per-user cache folder where the
-    sources are read-only, or NUMBA_CACHE_DIR where it is set), the landscape loaded."""
-    import abm.model  # noqa: F401
+    """Warm a worker once: the landscape loaded, and one year of a small run (Utrecht at
+    1000 m) so that every numba kernel is compiled or loaded from its on-disk cache
+    (``cache=True``: beside the sources, numba's per-user cache folder where they are
+    read-only, or NUMBA_CACHE_DIR) before the first real run."""
+    from abm.model import RegionModel
     from environment.landscape import load_landscape
 
     load_landscape(resolution_m)
+    model = RegionModel.from_scenario("baseline", resolution=1000, region="Utrecht",
+                                      end=2024)
+    model.run_until(2024)

@@ -42,8 +42,14 @@ class DaskBackend(Backend):
             kwargs["account"] = spec.account
         if spec.local_directory:
             kwargs["local_directory"] = spec.local_directory
+        # workers retire before the walltime kills them, staggered, and adapt keeps the number
+        # of jobs: a job that ends is replaced (dask-jobqueue's advice for long batches)
+        lifetime = max(_seconds(spec.walltime) - 300, 60)
+        kwargs["worker_extra_args"] = ["--lifetime", f"{lifetime}s", "--lifetime-stagger",
+                                       "4m"]
         cluster = cls(**kwargs)
-        cluster.scale(jobs=spec.jobs)
+        cluster.adapt(minimum_jobs=spec.jobs, maximum_jobs=spec.jobs)
+        self.workers = spec.jobs * spec.processes
         return cluster
 
     def __enter__(self) -> Executor:
@@ -51,6 +57,7 @@ class DaskBackend(Backend):
 
         if self.scheduler:
             self._client = Client(self.scheduler)
+            self.workers = max(len(self._client.scheduler_info()["workers"]), 1)
         else:
             if self.jobqueue is not None:
                 self._cluster = self._jobqueue_cluster()
@@ -67,6 +74,15 @@ class DaskBackend(Backend):
         if self._cluster is not None:
             self._cluster.close()
         self._client = self._cluster = None
+
+
+def _seconds(walltime: str) -> int:
+    """Seconds of a walltime ``[D-]HH:MM:SS`` (or ``MM:SS``)."""
+    days, _, rest = walltime.rpartition("-")
+    parts = [int(p) for p in rest.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0)
+    return int(days or 0) * 86400 + parts[0] * 3600 + parts[1] * 60 + parts[2]
 
 
 class _Warm(WorkerPlugin):

@@ -28,7 +28,9 @@ class LocalBackend(Backend):
             initializer=init_worker, initargs=(self.resolution_m,))
         return self._pool
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type=None, *exc) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            # on Ctrl-C do not wait for the running chunks: the store resumes them
+            interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+            self._pool.shutdown(wait=not interrupted, cancel_futures=True)
             self._pool = None
