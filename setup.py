@@ -49,9 +49,10 @@ setup(
         "dask-jobqueue>=0.9,<1",
         "SALib>=1.5,<2",
         "ema_workbench>=3.0,<4",
+        "solara>=1.40,<2",
     ],
     extras_require={
-        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],
+        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7", "playwright>=1.45,<2"],
     },
     entry_points={"console_scripts": ["ruimte=abm.cli:main"]},
     classifiers=[
