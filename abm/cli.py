@@ -34,7 +34,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_new_folder(out)
     landscape = load_landscape(scenario.resolution_m)
     began = time.perf_counter()
-    model = RegionModel(scenario, landscape)
+    model = RegionModel(scenario, landscape, debug=args.debug or None)
     years = range(scenario.start_year, scenario.end_year + 1)
     for year in tqdm(years, desc=f"ruimte {scenario.name}", unit="yr", disable=args.quiet or None):
         model.run_until(year)
@@ -204,6 +204,23 @@ def _cmd_parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_odd(args: argparse.Namespace) -> int:
+    from abm.odd import ODD_PATH, check_odd, write_odd
+
+    path = Path(args.path) if args.path else ODD_PATH
+    if args.check:
+        stale = check_odd(path)
+        if stale:
+            print(f"ruimte odd: {path} is stale ({', '.join(stale)}); run 'ruimte odd'")
+            return 1
+        print(f"ruimte odd: {path} is up to date")
+        return 0
+    changed = write_odd(path)
+    print(f"ruimte odd: {path}: " + (f"rewrote {', '.join(changed)}" if changed
+                                     else "already up to date"))
+    return 0
+
+
 def _set_value(text: str) -> tuple[str, object]:
     """``NAME=VALUE`` of ``--set``: VALUE an integer, a number or numbers separated by commas."""
     name, sep, value = text.partition("=")
@@ -317,6 +334,32 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_viz(args: argparse.Namespace) -> int:
+    """Serve the teaching app (abm.viz.app, docs/teaching.md) with Solara until Ctrl-C."""
+    import os
+    import subprocess
+
+    from abm.regions import allowed_province_names, province_code
+    from abm.viz.session import ENV_REGION, ENV_RESOLUTION
+
+    env = dict(os.environ)
+    if args.region:
+        if province_code(args.region) is None:
+            raise InputError("--region", "region", f"unknown province {args.region!r}",
+                             allowed=allowed_province_names())
+        env[ENV_REGION] = args.region
+    if args.resolution:
+        env[ENV_RESOLUTION] = str(args.resolution)
+    command = [sys.executable, "-m", "solara", "run", "abm.viz.app", "--host", args.host,
+               "--port", str(args.port), "--production", "--no-open"]
+    print(f"ruimte viz: the teaching app at http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+          flush=True)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from abm.bench import CASES, QUICK, report, run_case, write_json
 
@@ -344,6 +387,17 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if missed:
         print(f"ruimte bench: target missed by {', '.join(missed)}", file=sys.stderr)
         return 0 if args.no_check else 1
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    """Validation suite (docs/validation.md); exit 0 when the report is written, misses or not."""
+    from abm.output import default_out_dir
+    from abm.validation import validate
+
+    report = validate(resolution=args.resolution,
+                      out=Path(args.out) if args.out else default_out_dir("validation"))
+    print(f"ruimte {report.summary()}")
     return 0
 
 
@@ -391,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default: results/<scenario>-<UTC time>)")
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--debug", action="store_true", help="check the invariants after every "
+                     "year (abm.invariants; also RUIMTE_DEBUG=1)")
     run.add_argument("--set", action="append", type=_set_value, metavar="NAME=VALUE",
                      help="override a model parameter over the scenario's [parameters] "
                      "(repeatable; 'ruimte parameters' lists them)")
@@ -413,6 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("parameters", help="list every tunable model parameter with default, unit, "
                    "range and source").set_defaults(func=_cmd_parameters)
+
+    odd = sub.add_parser("odd", help="write the generated parts of docs/odd.md (ODD+D) from "
+                         "the code")
+    odd.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 when docs/odd.md is stale")
+    odd.add_argument("--path", default=None, help="the ODD file (default docs/odd.md)")
+    odd.set_defaults(func=_cmd_odd)
 
     inst = sub.add_parser("instruments", help="list the instrument catalogue")
     inst.add_argument("--implemented", action="store_true", help="only implemented instruments")
@@ -486,6 +549,26 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, default=250,
                       help="cell size in metres (default: 250, that of the baseline)")
     info.set_defaults(func=_cmd_data_info)
+
+    viz = sub.add_parser("viz", help="serve the teaching app for a spatial-planning class "
+                         "(docs/teaching.md)")
+    viz.add_argument("--region", metavar="PROVINCE",
+                     help="run every pack on this province (default: each pack's own)")
+    viz.add_argument("--resolution", type=int, choices=(1000, 250),
+                     help="cell size in metres (default: each pack's, 1000)")
+    viz.add_argument("--port", type=_positive_int, default=8765,
+                     help="port to serve on (default 8765)")
+    viz.add_argument("--host", default="127.0.0.1",
+                     help="address to bind (default 127.0.0.1: this machine only)")
+    viz.set_defaults(func=_cmd_viz)
+
+    val = sub.add_parser("validate", help="check the baseline against published Dutch facts "
+                         "and write a report (docs/validation.md)")
+    val.add_argument("--out", help="report folder, new or empty (default: "
+                     "results/validation-<timestamp>)")
+    val.add_argument("--resolution", type=int, choices=RESOLUTIONS_M, default=1000,
+                     help="cell size in metres (default 1000)")
+    val.set_defaults(func=_cmd_validate)
     return parser
 
 

@@ -30,7 +30,7 @@ from mesa import Model
 from abm import __version__
 from abm import parameters as model_parameters
 from abm.errors import InputError
-from abm import land_claims
+from abm import invariants, land_claims
 from abm.nitrogen_room import NitrogenRoom
 from abm.indicators import INDICATORS, KEY_COLUMNS, IndicatorTable
 from abm.policy.catalogue import catalogue
@@ -97,9 +97,14 @@ class RegionModel(Model):
     [2024, 2025, 2026]
     """
 
-    def __init__(self, scenario: Scenario, landscape: Landscape | None = None) -> None:
+    def __init__(self, scenario: Scenario, landscape: Landscape | None = None,
+                 debug: bool | None = None) -> None:
         with model_parameters.applied(scenario.parameters):  # the scenario's [parameters]
             self._set_up(scenario, landscape)
+        #: Check abm.invariants after every year (debug=True, or RUIMTE_DEBUG=1 when None).
+        self.debug = invariants.enabled(debug)
+        if self.debug:
+            invariants.start(self)
 
     def _set_up(self, scenario: Scenario, landscape: Landscape | None) -> None:
         self.streams = RunStreams(scenario.seed)
@@ -222,6 +227,8 @@ class RegionModel(Model):
         """Simulate one year under the scenario's [parameters] (abm.parameters.applied)."""
         with model_parameters.applied(self.scenario_spec.parameters):
             self._year()
+        if self.debug:
+            invariants.check(self)
 
     def _year(self) -> None:
         """Simulate one year: the phases of the module docstring, in order."""
@@ -251,11 +258,15 @@ class RegionModel(Model):
             super().run_until(steps)
 
     def _review(self, year: int) -> None:
+        """Every government reviews its active instruments (``Government.review`` ->
+        ``Instrument.review``: adaptive ones change their intensity)."""
         for level in ("rijk", "provincie", "waterschap", "gemeente"):
             for gov in self.governments[level]:
                 gov.review(year)
 
     def _apply_policy(self, year: int) -> None:
+        """Clear the PolicyState; every government's active instruments write this year's
+        masks, payments, targets, offers and rules into it (``Government.apply_instruments``)."""
         self.policy.clear()
         for level in ("rijk", "provincie", "waterschap", "gemeente"):
             for gov in self.governments[level]:
@@ -453,6 +464,7 @@ class RegionModel(Model):
                                      + self.project_deposition_mol_ha_yr)
 
     def _collect_indicators(self, year: int) -> None:
+        """The year's rows: one per region (nation, provinces, COROP), every indicator."""
         keys = {"run_id": self.run_id, "scenario": self.scenario_spec.name,
                 "seed": self.scenario_spec.seed, "year": year}
         for row in self._table.collect(self, keys):

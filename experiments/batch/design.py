@@ -41,9 +41,10 @@ import hashlib
 import itertools
 import json
 import tomllib
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -105,7 +106,8 @@ class BackendSpec(_Strict):
     start_method: Literal["spawn", "forkserver", "fork"] = Field("spawn", **_allowed(
         "spawn, forkserver or fork"))
     scheduler: str | None = Field(None, **_allowed("a Dask scheduler address, tcp://host:port"))
-    jobqueue: JobqueueSpec | None = None
+    jobqueue: JobqueueSpec | None = Field(None, **_allowed(
+        "a table with kind, jobs, cores, processes, memory, walltime, ..."))
 
 
 class Experiment(_Strict):
@@ -113,7 +115,7 @@ class Experiment(_Strict):
 
     name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", **_allowed(
         "letters, digits, '.', '_' and '-'"))
-    description: str = ""
+    description: str = Field("", **_allowed("one line of text"))
     scenarios: list[str] = Field(..., min_length=1, **_allowed(
         "library scenario names or paths to scenario files"))
     seeds: int | list[int] = Field(1, **_allowed(
@@ -129,9 +131,12 @@ class Experiment(_Strict):
     retries: int = Field(1, ge=0, le=10, **_allowed("an integer 0-10"))
     chunk_size: int | None = Field(None, ge=1, le=10_000, **_allowed(
         "runs per task (default: about four tasks per worker)"))
-    design: DesignSpec = Field(default_factory=DesignSpec)
-    parameters: list[ParameterSpec] = Field(default_factory=list)
-    backend: BackendSpec = Field(default_factory=BackendSpec)
+    design: DesignSpec = Field(default_factory=DesignSpec, **_allowed(
+        "a [design] table with method, samples, seed, levels, second_order"))
+    parameters: list[ParameterSpec] = Field(default_factory=list, **_allowed(
+        "[[parameters]] tables with name and values or range"))
+    backend: BackendSpec = Field(default_factory=BackendSpec, **_allowed(
+        "a [backend] table with kind, workers, start_method, scheduler, jobqueue"))
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,33 @@ def _dotted(loc: tuple) -> str:
     return out
 
 
+def _field_loc(loc: tuple, model: type[BaseModel]) -> tuple:
+    """``loc`` of a pydantic error without the member tags of union fields (``seeds.int``
+    -> ``seeds``), so the message names the field of the file."""
+    out, tagged = [], False
+    for part in loc:
+        if isinstance(part, int):
+            out.append(part)
+            continue
+        if tagged:  # the union member pydantic tried: not a field of the file
+            tagged = False
+            continue
+        out.append(part)
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            continue
+        ann = info.annotation
+        members = [a for a in get_args(ann) if a is not type(None)]
+        inner = [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        elif inner:
+            model = inner[0]
+        elif get_origin(ann) in (Union, types.UnionType) and len(members) > 1:
+            tagged = True
+    return tuple(out)
+
+
 def _allowed_at(model: type[BaseModel], loc: tuple) -> str | None:
     info = None
     for part in loc:
@@ -220,7 +252,7 @@ def experiment_from_dict(data: dict[str, Any], source: str = "<experiment>") -> 
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        loc = _field_loc(tuple(err["loc"]), Experiment)
         if err["type"] == "extra_forbidden":
             raise InputError(source, _dotted(loc), "unknown field",
                              allowed=_allowed_at(Experiment, loc[:-1] + ("__unknown__",))
