@@ -50,6 +50,9 @@ setup(
         "SALib>=1.5,<2",
         "ema_workbench>=3.0,<4",
         "solara>=1.40,<2",
+        "solara-assets>=1.58,<2",  # the page's files served locally, not from a CDN
+        "ipyvuetify>=1.9,<2",  # the version solara-assets carries files for
+        "markdown>=3.5,<4",
     ],
     extras_require={
         "test": ["pytest>=8,<10", "hypothesis>=6.100,<7", "playwright>=1.45,<2"],
