@@ -11,7 +11,14 @@ The default case is the one the farmers issue sets a target for: a national 250 
 Examples
 --------
 >>> [case.name for case in CASES]
-['landscape-250', 'national-250-landbouw-natuur-all', 'national-1000-baseline', 'national-250-woningbouw-novex']
+['landscape-250', 'national-250-landbouw-natuur-all', 'national-1000-baseline', 'national-250-woningbouw-novex', 'national-100-baseline']
+>>> [m.name for m in MICRO]
+['kernel', 'decision', 'batch']
+
+The 100 m case runs where a 100 m bundle is installed or can be built (``ruimte data build
+--resolution 100``), and is skipped otherwise. The micro cases (:mod:`abm.bench_micro`) compare
+the deposition kernel with scipy's fftconvolve, the farmers' decision rule with a plain
+Mesa-object version, and a batch on one and two workers.
 """
 
 from __future__ import annotations
@@ -75,7 +82,71 @@ CASES: tuple[Case, ...] = (
          target_peak_mb=3000.0),
     Case("national-250-woningbouw-novex", "woningbouw-novex", 250, 2024, 2050, target_s=90.0,
          target_peak_mb=4000.0),
+    Case("national-100-baseline", "baseline", 100, 2024, 2050, target_s=600.0,
+         target_peak_mb=20000.0),
 )
+
+
+@dataclass(frozen=True)
+class Micro:
+    """A micro case: a ratio measured by a function of :mod:`abm.bench_micro`, with its
+    target (``at_most`` or ``at_least``)."""
+
+    name: str
+    function: str
+    key: str
+    target: float
+    at_most: bool
+
+
+#: The micro cases and their targets (issue 8): the kernel no slower than fftconvolve, the
+#: decision rule at least 50x the Mesa-object version, two workers faster than one.
+MICRO: tuple[Micro, ...] = (
+    Micro("kernel", "kernel_vs_fftconvolve", "ratio", 1.0, at_most=True),
+    Micro("decision", "decision_vs_mesa", "speedup", 50.0, at_most=False),
+    Micro("batch", "batch_speedup", "speedup", 1.2, at_most=False),
+)
+
+
+@dataclass
+class MicroResult:
+    """What one micro case measured."""
+
+    case: str
+    value: float
+    target: float
+    at_most: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.target if self.at_most else self.value >= self.target
+
+
+def run_micro(micro: Micro) -> MicroResult:
+    """Run one micro case."""
+    from abm import bench_micro
+
+    details = getattr(bench_micro, micro.function)()
+    return MicroResult(micro.name, float(details[micro.key]), micro.target, micro.at_most,
+                       {k: (round(v, 4) if isinstance(v, float) else v)
+                        for k, v in details.items()})
+
+
+def available(case: Case) -> bool:
+    """Whether a case can run here: a 100 m case needs an installed or buildable bundle."""
+    if case.resolution_m != 100:
+        return True
+    from environment.landscape import bundle_candidates
+    from environment.sources import find_source_dir
+
+    if any((c / "manifest.json").is_file() for c in bundle_candidates(100)):
+        return True
+    try:
+        find_source_dir()
+    except Exception:  # noqa: BLE001 - no source folder: the case is skipped
+        return False
+    return True
 #: A small case to check that the benchmark machinery works (used by the tests).
 QUICK = Case("quick-1000-utrecht", "landbouw-natuur-all", 1000, 2024, 2026, target_s=30.0,
              target_peak_mb=4000.0, region=("Utrecht",))
@@ -163,10 +234,15 @@ def machine() -> dict[str, Any]:
             "cpus": os.cpu_count()}
 
 
-def report(results: list[Result]) -> str:
+def report(results: list[Result], micro: list[MicroResult] | None = None) -> str:
     """A plain-text table of results against targets."""
     lines = [f"{'case':36s} {'wall s':>8s} {'target':>7s} {'set-up':>7s} {'peak MB':>8s} "
              f"{'target':>7s}  met"]
+    for r in micro or []:
+        sign = "<=" if r.at_most else ">="
+        lines.append(f"{r.case:36s} {r.value:8.3g} {sign} {r.target:<6g}"
+                     f"{'':17s}{'yes' if r.met else 'NO'}")
+        lines.append("    " + ", ".join(f"{k} {v}" for k, v in r.details.items()))
     for r in results:
         lines.append(f"{r.case:36s} {r.wall_s:8.1f} {r.target_s:7.0f} {r.setup_s:7.1f} "
                      f"{r.peak_rss_mb:8.0f} {r.target_peak_mb:7.0f}  "
@@ -177,10 +253,27 @@ def report(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def write_json(results: list[Result], path: Path) -> None:
-    """Results with the machine and package version, as JSON."""
+def write_json(results: list[Result], path: Path,
+               micro: list[MicroResult] | None = None) -> None:
+    """Results with the machine and package version, as JSON, with the headline figures of
+    issue 8 at the top (null where the case did not run)."""
     from abm import __version__
 
+    by_case = {r.case: r for r in results}
+    by_micro = {r.case: r for r in micro or []}
+
+    def wall(name: str) -> float | None:
+        return round(by_case[name].wall_s, 2) if name in by_case else None
+
+    def value(name: str) -> float | None:
+        return round(by_micro[name].value, 4) if name in by_micro else None
+
     record = {"ruimte": __version__, "machine": machine(),
-              "results": [asdict(r) | {"met": r.met} for r in results]}
+              "national_250m_s": wall("national-250-landbouw-natuur-all"),
+              "national_100m_s": wall("national-100-baseline"),
+              "kernel_vs_fftconvolve_ratio": value("kernel"),
+              "decision_vs_mesa_speedup": value("decision"),
+              "batch_2w_vs_1w_speedup": value("batch"),
+              "results": [asdict(r) | {"met": r.met} for r in results],
+              "micro": [asdict(r) | {"met": r.met} for r in micro or []]}
     path.write_text(json.dumps(record, indent=2) + "\n")

@@ -361,29 +361,44 @@ def _cmd_viz(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from abm.bench import CASES, QUICK, report, run_case, write_json
+    from abm.bench import CASES, MICRO, QUICK, available, report, run_case, run_micro, write_json
 
     known = {case.name: case for case in (*CASES, QUICK)}
-    unknown = [name for name in args.cases if name not in known]
+    micro_known = {m.name: m for m in MICRO}
+    unknown = [name for name in args.cases if name not in known and name not in micro_known]
     if unknown:
         raise InputError("command line", "bench CASE", f"unknown case {unknown[0]!r}",
-                         allowed=", ".join(known))
-    cases = [QUICK] if args.quick else [known[n] for n in args.cases] or list(CASES)
+                         allowed=", ".join([*known, *micro_known]))
+    if args.quick:
+        cases, micros = [QUICK], []
+    elif args.cases:
+        cases = [known[n] for n in args.cases if n in known]
+        micros = [micro_known[n] for n in args.cases if n in micro_known]
+    else:
+        cases, micros = list(CASES), list(MICRO)
+    skipped = [c.name for c in cases if not available(c)]
+    for name in skipped:
+        print(f"ruimte bench: {name} skipped: no 100 m bundle is installed and no open-data "
+              "source folder is found to build one ('ruimte data build --resolution 100')")
+    cases = [c for c in cases if c.name not in skipped]
     if args.json:
         check_json = Path(args.json)
         if not check_json.parent.is_dir():
             raise InputError("command line", "--json",
                              f"folder {check_json.parent} does not exist",
                              allowed="a file in an existing folder")
-    results = []
+    results, micro = [], []
+    for m in micros:
+        print(f"ruimte bench: {m.name} ...", flush=True)
+        micro.append(run_micro(m))
     for case in cases:
         print(f"ruimte bench: {case.name} ...", flush=True)
         results.append(run_case(case))
-    print(report(results))
+    print(report(results, micro))
     if args.json:
-        write_json(results, Path(args.json))
+        write_json(results, Path(args.json), micro)
         print(f"ruimte bench: results in {args.json}")
-    missed = [r.case for r in results if not r.met]
+    missed = [r.case for r in (*results, *micro) if not r.met]
     if missed:
         print(f"ruimte bench: target missed by {', '.join(missed)}", file=sys.stderr)
         return 0 if args.no_check else 1

@@ -51,3 +51,26 @@ def test_an_unknown_case_is_an_input_error(capsys):
     assert main(["bench", "no-such-case"]) == 2
     err = capsys.readouterr().err
     assert "no-such-case" in err and "national-250-landbouw-natuur-all" in err
+
+
+def test_micro_cases_write_the_issue_keys(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["bench", "kernel", "decision", "--json", str(out), "--no-check"]) == 0
+    record = json.loads(out.read_text())
+    for key in ("national_250m_s", "national_100m_s", "kernel_vs_fftconvolve_ratio",
+                "decision_vs_mesa_speedup", "batch_2w_vs_1w_speedup"):
+        assert key in record
+    assert record["kernel_vs_fftconvolve_ratio"] > 0
+    assert record["decision_vs_mesa_speedup"] > 1
+    assert record["national_250m_s"] is None and record["batch_2w_vs_1w_speedup"] is None
+    micro = {m["case"]: m for m in record["micro"]}
+    assert micro["kernel"]["details"]["identical"] is True  # the same deposition
+    assert micro["decision"]["details"]["identical"] is True  # the same choices
+    assert "kernel" in capsys.readouterr().out
+
+
+def test_the_mesa_version_makes_the_same_choices():
+    from abm.bench_micro import _inputs, decide_mesa, decide_numpy
+
+    utility, u = _inputs(500, seed=3)
+    assert (decide_numpy(utility, u, 6.0) == decide_mesa(utility, u, 6.0)).all()
