@@ -351,9 +351,15 @@ def read_scenario_file(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
             str(name_or_path), "scenario", "no scenario file or library scenario of that name",
             allowed="a path to a .toml file or one of: " + ", ".join(scenario_names()),
         )
+    return read_toml(path, "scenario"), str(path)
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The mapping of a TOML file (scenario, experiment, pack); bad syntax, bad bytes or an
+    unreadable file are InputErrors naming the file (``what`` names the file's kind)."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh), str(path)
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), "toml", f"not valid TOML ({exc})",
                          allowed="TOML 1.0 syntax") from None
@@ -361,7 +367,7 @@ def read_scenario_file(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
         raise InputError(str(path), "toml", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                          allowed="a UTF-8 encoded TOML file") from None
     except OSError as exc:
-        raise InputError(str(path), "scenario", f"cannot be read ({exc.strerror})") from None
+        raise InputError(str(path), what, f"cannot be read ({exc.strerror})") from None
 
 
 def load_scenario(name_or_path: str | Path, **overrides: Any) -> Scenario:

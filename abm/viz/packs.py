@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -258,15 +257,9 @@ def _flag_parameters(inst: str) -> list[str]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(path), "toml", f"not valid TOML ({exc})",
-                         allowed="TOML 1.0 syntax") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), "toml", f"not UTF-8 text ({exc.reason})",
-                         allowed="a UTF-8 encoded TOML file") from None
+    from abm.scenario import read_toml
+
+    return read_toml(path, "pack")
 
 
 def pack_from_dict(data: dict[str, Any], folder: Path, source: str = "<pack>") -> Pack:

@@ -40,7 +40,6 @@ import functools
 import hashlib
 import itertools
 import json
-import tomllib
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,15 +234,9 @@ def read_experiment(path: str | Path) -> tuple[dict[str, Any], str]:
     if not p.is_file():
         raise InputError(str(path), "experiment", "no such file",
                          allowed="a path to an experiment .toml file")
-    try:
-        with open(p, "rb") as fh:
-            return tomllib.load(fh), str(p)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(p), "toml", f"not valid TOML ({exc})",
-                         allowed="TOML 1.0 syntax") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(str(p), "toml", f"not UTF-8 text ({exc.reason})",
-                         allowed="a UTF-8 encoded TOML file") from None
+    from abm.scenario import read_toml
+
+    return read_toml(p, "experiment"), str(p)
 
 
 def experiment_from_dict(data: dict[str, Any], source: str = "<experiment>") -> Experiment:
