@@ -412,6 +412,11 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
             continue  # others made room: expands in place
         m = milieu[k]
         p = prov_f[k]
+        if h > prov_max_free[p]:
+            # no plot of the province is large enough: neither search can find one
+            if forced[k] and h > 0.0:
+                status[k] = 3
+            continue
         r0, q0 = c0 // n_cols, c0 % n_cols
         n = 0
         # firms that need no business land look at a lattice of at most 17 x 17 cells
@@ -454,6 +459,11 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
                 buf_c[n] = c
                 buf_u[n] = static[m, c] + b_agg * agg[m, c] - b_price * price[c] - penalty[c]
                 n += 1
+            if n == 0:  # the bound was loose: make it exact, later firms skip the search
+                top = free[c0]
+                for j in range(bl_start[p], bl_start[p + 1]):
+                    top = max(top, free[bl_cells[j]])
+                prov_max_free[p] = top
         if n == 0:
             if forced[k]:
                 status[k] = 3
