@@ -470,14 +470,19 @@ def _firm_cell_values(m: RegionModel) -> np.ndarray:
     if cached is None or cached[0] != m.steps:
         firms, size = m.firms, m.landscape.grid.n_rows * m.landscape.grid.n_cols
         on = firms.active & (firms.cell >= 0)
-        cell, milieu = firms.cell[on], firms.werkmilieu[on].astype(np.int64)
-        out = np.zeros((len(WERKMILIEUS) + 2, size))
-        out[: len(WERKMILIEUS)] = np.bincount(
-            milieu * size + cell, weights=firms.jobs[on],
-            minlength=len(WERKMILIEUS) * size).reshape(len(WERKMILIEUS), size)
-        out[-2] = out[: len(WERKMILIEUS)].sum(axis=0)
-        out[-1] = np.bincount(cell, weights=firms.establishments[on], minlength=size)
-        cached = m.__dict__["_firm_cell_values"] = (m.steps, out)
+        # the grids of last year are reused: only the cells that held firms are cleared
+        out, held = (np.zeros((len(WERKMILIEUS) + 2, size)), np.zeros(0, np.intp)) \
+            if cached is None else cached[1:]
+        out[:, held] = 0.0
+        held, where = np.unique(firms.cell[on], return_inverse=True)
+        milieu = firms.werkmilieu[on].astype(np.intp)
+        out[: len(WERKMILIEUS), held] = np.bincount(
+            milieu * held.size + where, weights=firms.jobs[on],
+            minlength=len(WERKMILIEUS) * held.size).reshape(len(WERKMILIEUS), held.size)
+        out[-2, held] = out[: len(WERKMILIEUS), held].sum(axis=0)
+        out[-1, held] = np.bincount(where, weights=firms.establishments[on],
+                                    minlength=held.size)
+        cached = m.__dict__["_firm_cell_values"] = (m.steps, out, held)
     return cached[1]
 
 
@@ -680,12 +685,25 @@ INDICATOR_BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
 
 @njit(cache=True)
-def _sum_by_atom(values, cells, atom_of_cell, n_atoms):  # pragma: no cover - numba
-    """Per atom, the sum of ``values`` over its cells (in cell order, as np.bincount adds)."""
+def _sum_by_atom(values, starts, stops, atoms, n_atoms):  # pragma: no cover - numba
+    """Per atom, the sum of ``values`` over its runs of consecutive cells ``starts[r]`` to
+    ``stops[r]`` (in cell order, as np.bincount adds: the same bits, read as a stream)."""
     out = np.zeros(n_atoms)
-    for k in range(cells.size):
-        out[atom_of_cell[k]] += values[cells[k]]
+    for r in range(starts.size):
+        total = out[atoms[r]]
+        for c in range(starts[r], stops[r]):
+            total += values[c]
+        out[atoms[r]] = total
     return out
+
+
+def atom_runs(cells: np.ndarray, atom_of_cell: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ascending flat ``cells`` as runs of consecutive cells of one atom: start, stop
+    (exclusive) and atom of each run."""
+    cut = np.flatnonzero((np.diff(cells) != 1) | (np.diff(atom_of_cell) != 0)) + 1
+    first = np.concatenate(([0], cut)).astype(np.intp)
+    last = np.concatenate((cut, [cells.size])).astype(np.intp)
+    return cells[first], cells[last - 1] + 1, atom_of_cell[first].astype(np.intp)
 
 
 class IndicatorTable:
@@ -710,6 +728,7 @@ class IndicatorTable:
             prov[self._cells] * 1000 + corop[self._cells], return_inverse=True
         )
         self._n_atoms = atoms.size
+        self._runs = atom_runs(self._cells, self._atom_of_cell)
         self._atom_of_grid = np.full(prov.size, -1, dtype=np.intp)
         self._atom_of_grid[self._cells] = self._atom_of_cell
         prov_codes, corop_codes = land.codes(prov_table), land.codes(corop_table)
@@ -739,7 +758,7 @@ class IndicatorTable:
         values = np.asarray(cell_values)
         if values.dtype == bool:
             values = values.view(np.uint8)
-        return _sum_by_atom(values.ravel(), self._cells, self._atom_of_cell, self._n_atoms)
+        return _sum_by_atom(values.ravel(), *self._runs, self._n_atoms)
 
     def _theil(self, model: RegionModel) -> Callable[[str, np.ndarray, int], np.ndarray]:
         """This year's Theil index per region of a level, given the level's name and region
