@@ -142,7 +142,7 @@ def claims_year(model: RegionModel, year: int) -> None:
     """Meet this year's claims (see the module docstring); update the land-claim map, the
     farmland converted and the claim's unmet hectares (``model.claims_unmet_ha``, per claim,
     per flat cell spread over the province's land)."""
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import distance_m
     from agents.households.housing import take_farmland
 
     land = model.landscape
@@ -159,7 +159,7 @@ def claims_year(model: RegionModel, year: int) -> None:
             model.nitrogen_room.skip(claim)
             continue
         if near_m is None:  # one distance transform a year, after this year's housing
-            near_m = distance_to_m(model.land_use == URBAN, land.grid.cell_size_m).ravel()
+            near_m = distance_m(model.land_use == URBAN, land.grid.cell_size_m).ravel()
         cells = np.flatnonzero(candidates(model, claim) & (want[province] > 1e-9))
         cells = order(model, claim, cells, tie, near_m)
         held = np.bincount(model.farms.parcel_cell, weights=model.farms.parcel_ha,

@@ -488,12 +488,12 @@ class RegionModel(Model):
         """Distance from every cell to the nearest cell of Natura 2000 (m, grid shape),
         measured across the region's border: the land of nitrogen-sensitive areas by default,
         else any cell of any area (waters included)."""
-        from agents.farmers.placement import distance_to_m
+        from environment.distance import distance_m
 
         def compute(nl: Landscape) -> np.ndarray:
             areas = (nl["natura2000_n_sensitive"] & nl["land_mask"] if sensitive_only
                      else nl["natura2000_id"] > 0)
-            return distance_to_m(areas, nl.grid.cell_size_m)
+            return distance_m(areas, nl.grid.cell_size_m)
 
         return self.national_context(("natura2000_distance_m", sensitive_only), compute)
 

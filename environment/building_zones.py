@@ -39,6 +39,7 @@ import numpy as np
 from scipy import ndimage
 
 from environment.derived import WATER_FGR
+from environment.distance import distance_m
 from environment.grid import Grid
 from environment.landscape import Landscape
 
@@ -168,13 +169,6 @@ def rasterise_lines(grid: Grid, lines) -> np.ndarray:
             ok = (row >= 0) & (row < grid.n_rows) & (col >= 0) & (col < grid.n_cols)
             out[row[ok], col[ok]] = True
     return out
-
-
-def distance_m(mask: np.ndarray, cell_size_m: float) -> np.ndarray:
-    """Distance from every cell centre to the nearest ``mask`` cell centre (m; inf if none)."""
-    if not mask.any():
-        return np.full(mask.shape, np.inf)
-    return ndimage.distance_transform_edt(~mask) * cell_size_m
 
 
 def band(mask: np.ndarray, width_m: float, cell_size_m: float) -> np.ndarray:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-from scipy import ndimage
 
 from agents.farmers.state import (
     ARABLE,
@@ -31,6 +30,7 @@ from agents.farmers.state import (
     MIXED,
     FarmState,
 )
+from environment.distance import distance_m
 from environment.landscape import Landscape
 from environment.layers import AGRICULTURE
 
@@ -85,17 +85,10 @@ def suitability(landscape: Landscape, n2000_distance_m: np.ndarray | None = None
     score = pref[:, soil]
     fringe = np.isin(landscape["urbanisation_class"].ravel(), GREENHOUSE_FRINGE_CLASSES)
     score[GREENHOUSE] += GREENHOUSE_FRINGE_PREFERENCE * fringe
-    near = (distance_to_m(landscape["natura2000_id"] > 0, landscape.grid.cell_size_m)
+    near = (distance_m(landscape["natura2000_id"] > 0, landscape.grid.cell_size_m)
             if n2000_distance_m is None else n2000_distance_m).ravel()
     score[INTENSIVE] += N2000_BUFFER_PREFERENCE * (near <= N2000_BUFFER_M)
     return score
-
-
-def distance_to_m(mask: np.ndarray, cell_size_m: float) -> np.ndarray:
-    """Distance from every cell centre to the nearest ``mask`` cell centre (m)."""
-    if not mask.any():
-        return np.full(mask.shape, np.inf)
-    return ndimage.distance_transform_edt(~mask) * cell_size_m
 
 
 def draw_farmsteads(

@@ -242,14 +242,14 @@ def _box_sum(values: np.ndarray, half_width_m: float, cell_size_m: float) -> np.
 def static_utility(landscape) -> np.ndarray:
     """The parts of the location utility that do not change, shape (werkmilieus, cells),
     float32: accessibility (stations, urban centres) and the water-bound bonus of industrieel."""
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import distance_m
 
     station_km = landscape["dist_station_m"].ravel().astype(np.float32) / 1000.0
     centre_km = landscape["dist_urban_centre_m"].ravel().astype(np.float32) / 1000.0
     out = np.zeros((len(WERKMILIEUS), station_km.size), np.float32)
     for m in range(len(WERKMILIEUS)):
         out[m] = -BETA_STATION_PER_KM[m] * station_km - BETA_CENTRE_PER_KM[m] * centre_km
-    water = distance_to_m(landscape["large_water"], landscape.grid.cell_size_m).ravel()
+    water = distance_m(landscape["large_water"], landscape.grid.cell_size_m).ravel()
     out[INDUSTRIEEL] += BETA_WATER_BOUND * (water <= WATER_BOUND_M)
     return out
 

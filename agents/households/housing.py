@@ -238,11 +238,11 @@ def buildable(model: RegionModel) -> np.ndarray:
 
 def greenfield_candidates(model: RegionModel, ok: np.ndarray) -> np.ndarray:
     """Farmland cells (flat bool) at the urban fringe where greenfield may go."""
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import within_m
 
     land_use = model.land_use
     size = model.landscape.grid.cell_size_m
-    near = distance_to_m(land_use == URBAN, size) <= max(FRINGE_DISTANCE_M, size)
+    near = within_m(land_use == URBAN, max(FRINGE_DISTANCE_M, size), size)
     cand = ok & near.ravel() & (land_use.ravel() == AGRICULTURE)
     cand &= model.nature_gained_ha.ravel() <= 0
     cand &= model.land_bank.stock_ha <= 0

@@ -221,12 +221,12 @@ def test_nitrogen_indicators_are_calibrated_in_the_base_year(baseline):
 
 
 def test_removing_farms_near_natura2000_lowers_deposition_there_most(nl1000):
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import distance_m
 
     model = _model(nl1000, end_year=2025)
     model.run_until(2024)
     before = model.deposition_mol_ha_yr.copy()
-    near = distance_to_m(model.n2000_sensitive, 1000.0).ravel() <= 3000.0
+    near = distance_m(model.n2000_sensitive, 1000.0).ravel() <= 3000.0
     model.farms.active[near[model.farms.farmstead_cell]] = False
     model.run_until(2025)
     drop = before - model.deposition_mol_ha_yr
@@ -392,8 +392,8 @@ def test_land_bought_for_nature_leaves_farming_and_land_is_conserved(nature_run,
     farmed = model.farms.total_area_ha.sum()
     converted = model.farmland_converted_total_ha.sum()
     assert farmed + model.nature_gained_ha.sum() + converted == pytest.approx(start_area)
-    from agents.farmers.placement import distance_to_m
-    far = distance_to_m(model.n2000_sensitive, 1000.0) > 2000.0
+    from environment.distance import distance_m
+    far = distance_m(model.n2000_sensitive, 1000.0) > 2000.0
     assert model.nature_gained_ha[far].sum() == 0
 
 

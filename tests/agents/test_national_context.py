@@ -38,9 +38,9 @@ def test_distance_to_natura2000_crosses_the_region_border(national, utrecht):
         whole = utrecht.landscape.cut(national.distance_to_natura2000_m(sensitive))
         np.testing.assert_array_equal(regional[inside], whole[inside])
     # Natura 2000 across the border is nearer than any inside for some Utrecht cells
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import distance_m
 
-    own = distance_to_m(utrecht.n2000_sensitive, 1000.0)
+    own = distance_m(utrecht.n2000_sensitive, 1000.0)
     assert (utrecht.distance_to_natura2000_m()[inside] < own[inside]).any()
 
 

@@ -9,7 +9,7 @@ from abm.errors import InputError
 from abm.model import RegionModel
 from abm.scenario import load_scenario
 from agents.farmers import create_farms, relocation
-from agents.farmers.placement import distance_to_m
+from environment.distance import distance_m
 from agents.farmers.state import DAIRY, GREENHOUSE, INTENSIVE, LAND_USES
 
 GLASS = LAND_USES.index("greenhouse")
@@ -76,7 +76,7 @@ def test_relocation_keeps_farm_counts_and_charges_the_payer(nl1000, make_payer):
     farms.active[stopped] = False
     active = farms.active.sum()
     n2000 = nl1000["natura2000_n_sensitive"] & nl1000["land_mask"]
-    distance = distance_to_m(n2000, 1000.0).ravel()
+    distance = distance_m(n2000, 1000.0).ravel()
     exposure = np.exp(-distance / 2000.0)  # falls with distance, like the kernel
     contribution = exposure[farms.farmstead_cell] * 1e4
     candidates = np.flatnonzero(farms.active & np.isin(farms.farm_type, [DAIRY, INTENSIVE])
@@ -147,7 +147,7 @@ def livestock_runs(nl1000, tmp_path_factory):
     base.run_until(2027)
     policy = RegionModel(load_scenario(_toml(tmp, "vee", [{"id": "LN-18"}], region, end=2027)),
                          nl1000)
-    distance = distance_to_m(policy.n2000_sensitive, 1000.0).ravel()
+    distance = distance_m(policy.n2000_sensitive, 1000.0).ravel()
     moves = []
     for year in range(2024, 2028):
         policy.run_until(year)

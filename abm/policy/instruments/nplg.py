@@ -242,11 +242,11 @@ class _NatureAreaTarget(Target):
 def _distance_to_nature_m(model: RegionModel) -> np.ndarray:
     """Distance from every cell to the nearest nature cell (land use nature: Natura 2000 land,
     dunes, other nature), across the region's border (m, grid shape)."""
-    from agents.farmers.placement import distance_to_m
+    from environment.distance import distance_m
 
     return model.national_context(
         "nplg_distance_to_nature_m",
-        lambda nl: distance_to_m(nl["land_use"] == NATURE, nl.grid.cell_size_m))
+        lambda nl: distance_m(nl["land_use"] == NATURE, nl.grid.cell_size_m))
 
 
 #: Default width of the NNN search area around existing nature (m); FOREST-37400 buys outside.
