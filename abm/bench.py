@@ -27,6 +27,7 @@ import gc
 import json
 import platform
 import resource
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -62,6 +63,8 @@ class Case:
         Target peak resident memory of the process after the case (MB).
     region : tuple of str
         Provinces (empty: the nation).
+    repeats : int
+        Measured runs, each in a fresh process (the median is reported).
     """
 
     name: str
@@ -72,6 +75,7 @@ class Case:
     target_s: float
     target_peak_mb: float
     region: tuple[str, ...] = ()
+    repeats: int = 3
 
 
 CASES: tuple[Case, ...] = (
@@ -83,7 +87,7 @@ CASES: tuple[Case, ...] = (
     Case("national-250-woningbouw-novex", "woningbouw-novex", 250, 2024, 2050, target_s=90.0,
          target_peak_mb=4000.0),
     Case("national-100-baseline", "baseline", 100, 2024, 2050, target_s=600.0,
-         target_peak_mb=20000.0),
+         target_peak_mb=20000.0, repeats=1),
 )
 
 
@@ -149,12 +153,18 @@ def available(case: Case) -> bool:
     return True
 #: A small case to check that the benchmark machinery works (used by the tests).
 QUICK = Case("quick-1000-utrecht", "landbouw-natuur-all", 1000, 2024, 2026, target_s=30.0,
-             target_peak_mb=4000.0, region=("Utrecht",))
+             target_peak_mb=4000.0, region=("Utrecht",), repeats=2)
 
 
 @dataclass
 class Result:
-    """What one case measured."""
+    """What one case measured: medians over its repeats (``repeats_s``: the wall time of
+    each), the peak memory the largest over them.
+
+    ``years_per_s`` is simulated years over the seconds of the years (set-up excluded);
+    ``agents_per_s`` is agents stepped a year (active farms, household groups and firms at the
+    start) times years over the same seconds.
+    """
 
     case: str
     wall_s: float
@@ -165,10 +175,22 @@ class Result:
     target_s: float
     target_peak_mb: float
     indicators: dict[str, float] = field(default_factory=dict)
+    repeats_s: list[float] = field(default_factory=list)
+    years: int = 0
+    agents: int = 0
+    warmup_s: float = 0.0
 
     @property
     def met(self) -> bool:
         return self.wall_s <= self.target_s and self.peak_rss_mb <= self.target_peak_mb
+
+    @property
+    def years_per_s(self) -> float:
+        return self.years / self.years_s if self.years_s > 0 else 0.0
+
+    @property
+    def agents_per_s(self) -> float:
+        return self.agents * self.years / self.years_s if self.years_s > 0 else 0.0
 
 
 def peak_rss_mb() -> float:
@@ -188,12 +210,29 @@ def _timed(method: Callable[..., Any], seconds: dict[str, float], name: str) -> 
     return wrapper
 
 
-def run_case(case: Case) -> Result:
-    """Run one case and measure it (the landscape is loaded cold from disk)."""
+def _warm_up(case: Case) -> float:
+    """One year of the case's scenario on Utrecht at 1000 m: numba's cached kernels of every
+    phase are loaded before the measured run (seconds taken)."""
     from abm.model import RegionModel
     from abm.scenario import load_scenario
     from environment import landscape as landscape_module
 
+    began = time.perf_counter()
+    scenario = load_scenario(case.scenario, resolution_m=1000, start_year=case.start,
+                             end_year=case.start, region=["Utrecht"])
+    RegionModel(scenario, landscape_module.load_landscape(1000)).run_until(case.start)
+    landscape_module.clear_cache()
+    return time.perf_counter() - began
+
+
+def measure(case: Case) -> Result:
+    """One measured run of a case in this process (after a warm-up): the landscape is loaded
+    cold from disk."""
+    from abm.model import RegionModel
+    from abm.scenario import load_scenario
+    from environment import landscape as landscape_module
+
+    warm = 0.0 if case.name.startswith("landscape") else _warm_up(case)
     landscape_module.clear_cache()
     gc.collect()
     began = time.perf_counter()
@@ -202,7 +241,7 @@ def run_case(case: Case) -> Result:
     if case.name.startswith("landscape"):
         return Result(case.name, loaded - began, loaded - began, 0.0, {}, peak_rss_mb(),
                       case.target_s, case.target_peak_mb,
-                      {"land_cells": float(land["land_mask"].sum())})
+                      {"land_cells": float(land["land_mask"].sum())}, [loaded - began])
     scenario = load_scenario(case.scenario, resolution_m=case.resolution_m,
                              start_year=case.start, end_year=case.end,
                              region=list(case.region) or None)
@@ -210,6 +249,7 @@ def run_case(case: Case) -> Result:
     began = time.perf_counter()
     model = RegionModel(scenario, land)
     set_up = time.perf_counter()
+    agents = int(model.farms.active.sum() + model.household_agents.n + model.firms.active.sum())
     for name in PHASES:
         setattr(model, name, _timed(getattr(model, name), phase, name.lstrip("_")))
     model.run_until(case.end)
@@ -222,7 +262,33 @@ def run_case(case: Case) -> Result:
     values = {k: float(last[k].sum()) for k in keep if k in last}
     return Result(case.name, done - began, set_up - began, done - set_up,
                   {k: round(v, 3) for k, v in phase.items()}, peak_rss_mb(), case.target_s,
-                  case.target_peak_mb, values)
+                  case.target_peak_mb, values, [done - began], case.end - case.start + 1,
+                  agents, warm)
+
+
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def run_case(case: Case, repeats: int | None = None) -> Result:
+    """Run a case ``repeats`` times (default: the case's), each in a fresh process, and
+    return the medians."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    runs = []
+    for _ in range(repeats or case.repeats):
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            runs.append(pool.submit(measure, case).result())
+    first = runs[0]
+    phases = {k: round(_median([r.phase_s.get(k, 0.0) for r in runs]), 3)
+              for k in first.phase_s}
+    return Result(case.name, _median([r.wall_s for r in runs]),
+                  _median([r.setup_s for r in runs]), _median([r.years_s for r in runs]),
+                  phases, max(r.peak_rss_mb for r in runs), case.target_s,
+                  case.target_peak_mb, first.indicators,
+                  [round(r.wall_s, 3) for r in runs], first.years, first.agents,
+                  _median([r.warmup_s for r in runs]))
 
 
 def machine() -> dict[str, Any]:
@@ -247,6 +313,12 @@ def report(results: list[Result], micro: list[MicroResult] | None = None) -> str
         lines.append(f"{r.case:36s} {r.wall_s:8.1f} {r.target_s:7.0f} {r.setup_s:7.1f} "
                      f"{r.peak_rss_mb:8.0f} {r.target_peak_mb:7.0f}  "
                      f"{'yes' if r.met else 'NO'}")
+        if len(r.repeats_s) > 1:
+            lines.append(f"    median of {len(r.repeats_s)} runs: "
+                         + ", ".join(f"{v:.1f}" for v in r.repeats_s) + " s")
+        if r.years:
+            lines.append(f"    {r.years_per_s:.2f} years/s, {r.agents:,} agents, "
+                         f"{r.agents_per_s:,.0f} agents/s")
         if r.phase_s:
             slow = sorted(r.phase_s.items(), key=lambda kv: -kv[1])
             lines.append("    phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in slow))
@@ -274,6 +346,8 @@ def write_json(results: list[Result], path: Path,
               "kernel_vs_fftconvolve_ratio": value("kernel"),
               "decision_vs_mesa_speedup": value("decision"),
               "batch_2w_vs_1w_speedup": value("batch"),
-              "results": [asdict(r) | {"met": r.met} for r in results],
+              "results": [asdict(r) | {"met": r.met, "years_per_s": round(r.years_per_s, 4),
+                                       "agents_per_s": round(r.agents_per_s, 1)}
+                          for r in results],
               "micro": [asdict(r) | {"met": r.met} for r in micro or []]}
     path.write_text(json.dumps(record, indent=2) + "\n")

@@ -3,6 +3,8 @@ themselves: timings are checked by the benchmark, not by unit tests)."""
 
 import json
 
+import pytest
+
 from abm.bench import CASES, PHASES, QUICK, Result, report
 from abm.cli import main
 from abm.model import RegionModel
@@ -35,8 +37,27 @@ def test_quick_bench_writes_results_for_every_phase(tmp_path, capsys):
     assert result["years_s"] > 0 and result["peak_rss_mb"] > 0
     assert sum(result["phase_s"].values()) <= result["years_s"] + 0.01
     assert result["indicators"]["farms_total"] > 1000
+    # the median of the case's two runs, each in a fresh process after a warm-up
+    assert len(result["repeats_s"]) == QUICK.repeats == 2
+    assert min(result["repeats_s"]) <= result["wall_s"] <= max(result["repeats_s"])
+    assert result["warmup_s"] > 0
+    assert result["years"] == 3
+    assert result["years_per_s"] == pytest.approx(3 / result["years_s"], rel=1e-3)
+    # farms, household groups and firms of Utrecht
+    assert 10_000 < result["agents"] < 200_000
+    assert result["agents_per_s"] == pytest.approx(
+        result["agents"] * 3 / result["years_s"], rel=1e-3)
     assert record["machine"]["cpus"] >= 1
-    assert "quick-1000-utrecht" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "quick-1000-utrecht" in out_text and "years/s" in out_text
+    assert "median of 2 runs" in out_text
+
+
+def test_repeats_on_the_command_line_must_be_positive(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["bench", "--quick", "--repeats", "0"])
+    assert stop.value.code == 2
+    assert "--repeats" in capsys.readouterr().err
 
 
 def test_a_missed_target_fails_unless_told_not_to_check():
