@@ -509,20 +509,24 @@ def take_farmland(model: RegionModel, want_ha: np.ndarray) -> np.ndarray:
     bought per cell (what the farms held there, at most)."""
     farms = model.farms
     n_cells = want_ha.size
-    held = np.bincount(farms.parcel_cell, weights=farms.parcel_ha, minlength=n_cells)
+    on = np.flatnonzero(want_ha[farms.parcel_cell] > 0)  # the parcels of the wanted cells
+    cell, farm = farms.parcel_cell[on], farms.parcel_farm[on]
+    held = np.bincount(cell, weights=farms.parcel_ha[on], minlength=n_cells)
     take = np.minimum(np.maximum(want_ha, 0.0), held)
     if take.sum() <= 0:
         return np.zeros(n_cells)
-    fraction = np.where(held > 0, take / np.maximum(held, 1e-300), 0.0)[farms.parcel_cell]
-    sold = farms.parcel_ha * fraction
-    price = model.land_price_cell_eur_ha.ravel()[farms.parcel_cell]
+    fraction = np.where(held > 0, take / np.maximum(held, 1e-300), 0.0)[cell]
+    sold = farms.parcel_ha[on] * fraction
+    price = model.land_price_cell_eur_ha.ravel()[cell]
     premium_keur = (FRINGE_PRICE_FACTOR - 1.0) * price * sold / 1000.0
-    finance.book(farms, np.bincount(farms.parcel_farm, weights=premium_keur, minlength=farms.n))
-    per_farm = np.bincount(farms.parcel_farm, weights=sold, minlength=farms.n)
+    finance.book(farms, np.bincount(farm, weights=premium_keur, minlength=farms.n))
+    per_farm = np.bincount(farm, weights=sold, minlength=farms.n)
     share = per_farm / np.maximum(farms.total_area_ha, 1e-12)
     farms.area_ha = farms.area_ha * (1.0 - np.minimum(share, 1.0))[:, None]
-    farms.parcel_ha = farms.parcel_ha - sold
-    gone = np.flatnonzero(fraction >= 1.0 - 1e-12)
+    parcel_ha = farms.parcel_ha.copy()
+    parcel_ha[on] -= sold
+    farms.parcel_ha = parcel_ha
+    gone = on[fraction >= 1.0 - 1e-12]
     if gone.size:
         keep = np.ones(farms.parcel_ha.size, dtype=bool)
         keep[gone] = False
