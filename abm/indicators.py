@@ -73,7 +73,9 @@ def _mask_ha(*kinds: str) -> Callable[[RegionModel], np.ndarray]:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("population", "persons", "Inhabitants at the end of the year (1 January next)",
               lambda m: m.inhabitants),
-    Indicator("households", "households", "Private households at the end of the year",
+    Indicator("households", "households", "Housed households at the end of the year (one per "
+              "occupied dwelling; the latent households of the shortage are "
+              "housing_shortage_households)",
               lambda m: m.households),
     Indicator("land_area_ha", "ha", "Land area: cells inside the region that are not water",
               lambda m: m.landscape["land_mask"] * m.landscape.grid.cell_area_ha),

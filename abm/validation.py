@@ -368,7 +368,8 @@ def _start_state(model: RegionModel) -> dict[str, Any]:
     return {
         "population_by_province": {c: float(inhabitants[i]) for i, c in enumerate(codes, 1)},
         "population_nl": float(np.asarray(model.inhabitants).sum()),
-        "households_nl": float(np.asarray(model.households).sum()),
+        # housed and latent: CBS counts the households of the shortage too (docs/validation.md)
+        "households_nl": float(model.household_agents.households.sum()),
         "farms_nl": float(farms.active.sum()),
         "dairy_farms_nl": float((farms.active & (farms.farm_type == 0)).sum()),
     }

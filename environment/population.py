@@ -12,6 +12,12 @@ Rule: each province grows at the national mean rate of 2010-2020 (0.49 %/yr), ti
 its own 2022-2024 growth to the national 2022-2024 growth (1.01 %/yr, a historically high
 value). So the provinces keep their recent ranking while the national rate follows the longer
 trend. ASSUMPTION: the rates stay constant; explore a national rate of 0-1.0 %/yr.
+
+Years before 2024 (a hindcast's start) follow CBS where it is known: between 2022 and 2024 each
+province is interpolated between its two CBS values; before 2022 the provinces are rolled back
+from 2022 at their rates and scaled together to the national CBS population, interpolated
+geometrically between the CBS years of :data:`CBS_NL` (a start in 2011 gets 16.66 million, CBS
+16,655,799, instead of 16.84 million from the constant rate).
 """
 
 from __future__ import annotations
@@ -38,6 +44,13 @@ REFERENCE_YEAR = 2024
 #: National population on 1 January 2010 and 2020 (CBS 37296ned).
 CBS_NL_2010, CBS_NL_2020 = 16_574_989, 17_407_585
 NATIONAL_RATE_PER_YR = (CBS_NL_2020 / CBS_NL_2010) ** 0.1 - 1.0
+#: National population on 1 January of the years CBS gives here: 2010 and 2020 (37296ned),
+#: 2022 and 2024 (the sums of :data:`CBS_POPULATION`, 03759ned).
+CBS_NL: dict[int, float] = {
+    2010: CBS_NL_2010, 2020: CBS_NL_2020,
+    2022: float(sum(v[0] for v in CBS_POPULATION.values())),
+    REFERENCE_YEAR: float(sum(v[1] for v in CBS_POPULATION.values())),
+}
 
 
 def _recent_rate(p_start: float, p_end: float) -> float:
@@ -50,11 +63,31 @@ def growth_rate_per_yr(province_code: str) -> float:
     return NATIONAL_RATE_PER_YR * _recent_rate(*CBS_POPULATION[province_code]) / recent_nl
 
 
+def national_on_1_january(year: int) -> float:
+    """National CBS population on 1 January ``year`` (:data:`CBS_NL`), interpolated
+    geometrically between its years; outside them, extrapolated at the national rate from the
+    nearest."""
+    known = sorted(CBS_NL)
+    if year <= known[0] or year >= known[-1]:
+        edge = known[0] if year <= known[0] else known[-1]
+        return CBS_NL[edge] * (1.0 + NATIONAL_RATE_PER_YR) ** (year - edge)
+    after = next(y for y in known if y >= year)
+    before = known[known.index(after) - 1]
+    return CBS_NL[before] * (CBS_NL[after] / CBS_NL[before]) ** ((year - before) / (after - before))
+
+
 def population_on_1_january(province_code: str, year: int) -> float:
-    """CBS population on 1 January ``year``, extrapolated at the constant rate."""
-    return CBS_POPULATION[province_code][1] * (1.0 + growth_rate_per_yr(province_code)) ** (
-        year - REFERENCE_YEAR
-    )
+    """Population of a province on 1 January ``year``: CBS where known, at the province's
+    constant rate from 2024 on, and before 2024 as the module docstring says."""
+    first, last = CBS_POPULATION[province_code]
+    rate = growth_rate_per_yr(province_code)
+    if year >= REFERENCE_YEAR:
+        return last * (1.0 + rate) ** (year - REFERENCE_YEAR)
+    if year >= REFERENCE_YEAR - 2:  # between the two CBS years
+        return first * (last / first) ** ((year - (REFERENCE_YEAR - 2)) / 2)
+    rolled = {code: values[0] * (1.0 + growth_rate_per_yr(code)) ** (year - REFERENCE_YEAR + 2)
+              for code, values in CBS_POPULATION.items()}
+    return rolled[province_code] * national_on_1_january(year) / sum(rolled.values())
 
 
 def rate_per_cell(province_id: np.ndarray, province_codes: list[str]) -> np.ndarray:
