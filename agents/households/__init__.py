@@ -78,8 +78,9 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     model.blocks = blocks
     hh = create_households(land, blocks, inhabitants, households)
     region = land["land_mask"] & (land["province_id"] > 0)
-    # Dwellings: the bundle's stock (1 January 2021) scaled to the CBS stock of the start year;
-    # never fewer than the households a block houses (the sources differ in year and spread).
+    # Dwellings: the bundle's stock (1 January 2021) scaled to the CBS stock of the start year,
+    # then moved within each province so that every block has a dwelling for each household
+    # it houses (the sources differ in year and spread; _start_top_up).
     national = float(model.national["dwellings"].sum(dtype=np.float64))
     stock = (np.where(region, land["dwellings"], 0.0).astype(np.float64)
              * dwellings_on_1_january(model.start_year) / max(national, 1.0))
@@ -87,8 +88,8 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     latent = demography.split_latent(hh, demography.shortage_at(model.start_year),
                                      start_hh / model.national_households_start, blocks.hub)
     housed_start = hh.per_block(blocks.n)
-    short = np.maximum(housed_start - blocks.sum(stock), 0.0)
-    stock = stock.ravel() + spread_to_cells(blocks, short, np.where(region, households, 0.0))
+    stock = stock.ravel() + _start_top_up(blocks, housed_start, stock.ravel(),
+                                          np.where(region, households, 0.0).ravel())
     model.dwellings = stock.reshape(land.grid.shape)
     model.dwellings_start = model.dwellings.copy()
     #: Dwellings per block that stand empty between occupants (frictional vacancy): what the
@@ -119,19 +120,52 @@ def set_up(model: RegionModel, inhabitants: np.ndarray, households: np.ndarray) 
     _update_cells(model)
 
 
-#: Dwellings on 1 January (CBS StatLine 82550NED / 81955NED): 2021 as the bundle's builder
-#: cites it; 2022 and 2023 from ../shared/reference/statistics/population_housing_region.csv.
-DWELLINGS_BY_YEAR: dict[int, float] = {2021: 7_966_331.0, 2022: 8_045_580.0, 2023: 8_125_229.0}
+#: Dwellings on 1 January: 2017-2019 CBS StatLine 82900NED
+#: (../shared/reference/statistics/housing_stock_ownership_national_82900NED.csv); 2021
+#: (82550NED / 81955NED) as the bundle's builder cites it; 2022 and 2023 from
+#: ../shared/reference/statistics/population_housing_region.csv.
+DWELLINGS_BY_YEAR: dict[int, float] = {
+    2017: 7_686_178.0, 2018: 7_740_984.0, 2019: 7_814_912.0,
+    2021: 7_966_331.0, 2022: 8_045_580.0, 2023: 8_125_229.0,
+}
 
 
 def dwellings_on_1_january(year: int) -> float:
-    """National dwelling stock on 1 January ``year``: CBS where known, else extrapolated at the
-    2022-2023 growth (0.99 %/yr)."""
+    """National dwelling stock on 1 January ``year``: CBS where known, interpolated
+    geometrically between its years, and extrapolated beyond them at the growth of the two
+    nearest years (0.99 %/yr after 2023, 0.71 %/yr before 2017)."""
+    known = sorted(DWELLINGS_BY_YEAR)
     if year in DWELLINGS_BY_YEAR:
         return DWELLINGS_BY_YEAR[year]
-    rate = DWELLINGS_BY_YEAR[2023] / DWELLINGS_BY_YEAR[2022]
-    base = 2023 if year > 2023 else 2021
-    return DWELLINGS_BY_YEAR[base] * rate ** (year - base)
+    if year < known[0] or year > known[-1]:
+        a, b = known[:2] if year < known[0] else known[-2:]
+        rate = (DWELLINGS_BY_YEAR[b] / DWELLINGS_BY_YEAR[a]) ** (1.0 / (b - a))
+        base = a if year < known[0] else b
+        return DWELLINGS_BY_YEAR[base] * rate ** (year - base)
+    after = next(y for y in known if y > year)
+    before = known[known.index(after) - 1]
+    ratio = DWELLINGS_BY_YEAR[after] / DWELLINGS_BY_YEAR[before]
+    return DWELLINGS_BY_YEAR[before] * ratio ** ((year - before) / (after - before))
+
+
+def _start_top_up(blocks: Blocks, housed: np.ndarray, stock: np.ndarray,
+                  households: np.ndarray) -> np.ndarray:
+    """Dwellings per flat cell to add to (positive) and take from (negative) the start stock so
+    that every block has a dwelling for each household it houses while each province keeps its
+    stock (the bundle's dwellings and households come from sources of different years and
+    spreads). A block short of dwellings gets the shortfall, spread by its households; the
+    blocks of the province with more dwellings than households give the same number back, in
+    proportion to their surplus and spread by their dwellings. Where a province's surplus does
+    not cover its shortfall (its stock is below its housed households), the rest is added."""
+    have = blocks.sum(stock)
+    short = np.maximum(housed - have, 0.0)
+    surplus = np.maximum(have - housed, 0.0)
+    n_prov = int(blocks.province_id.max()) + 1 if blocks.n else 1
+    added = np.bincount(blocks.province_id, weights=short, minlength=n_prov)
+    spare = np.bincount(blocks.province_id, weights=surplus, minlength=n_prov)
+    given = np.where(spare > 0, np.minimum(added / np.maximum(spare, 1e-300), 1.0), 0.0)
+    back = surplus * given[blocks.province_id]
+    return spread_to_cells(blocks, short, households) - spread_to_cells(blocks, back, stock)
 
 
 def update_risk(model: RegionModel) -> None:
