@@ -123,12 +123,14 @@ class RegionModel(Model):
             land["inhabitants"], land["province_id"], codes, self.start_year
         )
         inhabitants = land["inhabitants"] * factor
-        households = land["households"] * factor
+        size = population.household_size_factor(self.start_year)  # larger before 2024
+        households = land["households"] * factor * size
         nat_factor = population.calibrate_to_year(
             national["inhabitants"], national["province_id"], codes, self.start_year)
         #: Households of the whole country at the start (regional runs take their share of
         #: national totals such as the housing shortage).
-        self.national_households_start = float((national["households"] * nat_factor).sum())
+        self.national_households_start = float(
+            (national["households"] * nat_factor * size).sum())
         self.land_use = land["land_use"].copy()
         #: Farmland turned into nature since the start (ha per cell), and this year's purchases.
         self.nature_gained_ha = np.zeros(land.grid.shape)

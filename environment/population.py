@@ -53,6 +53,30 @@ CBS_NL: dict[int, float] = {
 }
 
 
+#: Mean size of private households (persons per household) on 1 January, CBS StatLine 37975:
+#: 2.23 in 2010 and 2.13 in 2024 (the same figures as the households' growth in
+#: agents.households.demography).
+HOUSEHOLD_SIZE_BY_YEAR: dict[int, float] = {2010: 2.23, REFERENCE_YEAR: 2.13}
+
+
+def household_size_factor(year: int) -> float:
+    """Households per inhabitant on 1 January ``year`` relative to 2024.
+
+    The bundle's households are scaled with its inhabitants to the start year, which keeps their
+    persons per household. A start before 2024 has larger households (CBS 37975), so its
+    households are scaled by this factor too: the 2024 size over the year's, interpolated
+    linearly between 2010 and 2024 (before 2010, 2010's). From 2024 on it is 1: the run's
+    households then grow faster than its persons (agents.households.demography).
+    """
+    first, last = min(HOUSEHOLD_SIZE_BY_YEAR), max(HOUSEHOLD_SIZE_BY_YEAR)
+    if year >= last:
+        return 1.0
+    year = max(year, first)
+    size = HOUSEHOLD_SIZE_BY_YEAR[first] + (year - first) / (last - first) * (
+        HOUSEHOLD_SIZE_BY_YEAR[last] - HOUSEHOLD_SIZE_BY_YEAR[first])
+    return HOUSEHOLD_SIZE_BY_YEAR[last] / size
+
+
 def _recent_rate(p_start: float, p_end: float) -> float:
     return (p_end / p_start) ** 0.5 - 1.0
 

@@ -41,3 +41,12 @@ def test_after_2024_each_province_grows_at_its_constant_rate():
         assert ratio == pytest.approx(1 + pop.growth_rate_per_yr(code), rel=1e-12)
     assert pop.national_on_1_january(2030) == pytest.approx(
         pop.CBS_NL[2024] * (1 + pop.NATIONAL_RATE_PER_YR) ** 6, rel=1e-12)
+
+
+def test_a_start_before_2024_has_larger_households():
+    assert pop.household_size_factor(2024) == 1.0 and pop.household_size_factor(2040) == 1.0
+    # CBS 37975: 2.23 persons in 2010, 2.13 in 2024
+    assert pop.household_size_factor(2010) == pytest.approx(2.13 / 2.23)
+    assert pop.household_size_factor(2000) == pop.household_size_factor(2010)
+    assert pop.household_size_factor(2017) == pytest.approx(2.13 / 2.18)
+    assert pop.household_size_factor(2011) < pop.household_size_factor(2020) < 1.0
