@@ -87,17 +87,37 @@ def growth_rate_per_yr(province_code: str) -> float:
     return NATIONAL_RATE_PER_YR * _recent_rate(*CBS_POPULATION[province_code]) / recent_nl
 
 
+def by_year(values: dict[int, float], year: int, growth_before: float,
+            growth_after: float) -> float:
+    """``values[year]`` where given, interpolated geometrically between the given years, and
+    beyond them grown from the nearest at ``growth_before`` or ``growth_after`` (factor per
+    year, e.g. 1.005).
+
+    Examples
+    --------
+    >>> by_year({2020: 100.0, 2022: 121.0}, 2021, 1.0, 1.0)
+    110.00000000000001
+    >>> by_year({2020: 100.0, 2022: 121.0}, 2024, 1.0, 1.1)
+    146.41000000000003
+    """
+    if year in values:
+        return values[year]
+    known = sorted(values)
+    if year <= known[0]:
+        return values[known[0]] * growth_before ** (year - known[0])
+    if year >= known[-1]:
+        return values[known[-1]] * growth_after ** (year - known[-1])
+    after = next(y for y in known if y >= year)
+    before = known[known.index(after) - 1]
+    return values[before] * (values[after] / values[before]) ** (
+        (year - before) / (after - before))
+
+
 def national_on_1_january(year: int) -> float:
     """National CBS population on 1 January ``year`` (:data:`CBS_NL`), interpolated
     geometrically between its years; outside them, extrapolated at the national rate from the
     nearest."""
-    known = sorted(CBS_NL)
-    if year <= known[0] or year >= known[-1]:
-        edge = known[0] if year <= known[0] else known[-1]
-        return CBS_NL[edge] * (1.0 + NATIONAL_RATE_PER_YR) ** (year - edge)
-    after = next(y for y in known if y >= year)
-    before = known[known.index(after) - 1]
-    return CBS_NL[before] * (CBS_NL[after] / CBS_NL[before]) ** ((year - before) / (after - before))
+    return by_year(CBS_NL, year, 1.0 + NATIONAL_RATE_PER_YR, 1.0 + NATIONAL_RATE_PER_YR)
 
 
 def population_on_1_january(province_code: str, year: int) -> float:
@@ -108,7 +128,7 @@ def population_on_1_january(province_code: str, year: int) -> float:
     if year >= REFERENCE_YEAR:
         return last * (1.0 + rate) ** (year - REFERENCE_YEAR)
     if year >= REFERENCE_YEAR - 2:  # between the two CBS years
-        return first * (last / first) ** ((year - (REFERENCE_YEAR - 2)) / 2)
+        return by_year({REFERENCE_YEAR - 2: first, REFERENCE_YEAR: last}, year, 1.0, 1.0)
     rolled = {code: values[0] * (1.0 + growth_rate_per_yr(code)) ** (year - REFERENCE_YEAR + 2)
               for code, values in CBS_POPULATION.items()}
     return rolled[province_code] * national_on_1_january(year) / sum(rolled.values())

@@ -399,7 +399,8 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
               new_cell, status):
     """Move the firms in ``order`` one by one (status: 0 stays, 1 moved near, 2 moved in the
     province, 3 forced but no land (shortfall), 4 blocked by the grid). ``prov_max_free``: an
-    upper bound of the largest free plot per province (skips hopeless searches); the search
+    upper bound of the largest free plot per province (a firm whose plot is larger skips both
+    searches), made exact when a province scan finds nothing; the search
     of the province looks at ``max_scan`` of its business-land cells from a start of the
     firm's own."""
     m_max = (2 * r_near + 1) * (2 * r_near + 1)
@@ -414,7 +415,7 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
         p = prov_f[k]
         if h > prov_max_free[p]:
             # no plot of the province is large enough: neither search can find one
-            if forced[k] and h > 0.0:
+            if forced[k]:
                 status[k] = 3
             continue
         r0, q0 = c0 // n_cols, c0 % n_cols
@@ -442,7 +443,7 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
                 buf_u[n] = static[m, c] + b_agg * agg[m, c] - b_price * price[c] - penalty[c]
                 n += 1
         where = 1
-        if n == 0 and forced[k] and h > 0.0 and h <= prov_max_free[p]:
+        if n == 0 and forced[k] and h > 0.0:
             where = 2
             length = bl_start[p + 1] - bl_start[p]
             scan = min(length, max_scan)
@@ -460,7 +461,7 @@ def _relocate(order, forced, cell, milieu, need, prov_f, u_dest, restricted, zon
                 buf_u[n] = static[m, c] + b_agg * agg[m, c] - b_price * price[c] - penalty[c]
                 n += 1
             if n == 0:  # the bound was loose: make it exact, later firms skip the search
-                top = free[c0]
+                top = 0.0  # never below zero: firms that need no land always search
                 for j in range(bl_start[p], bl_start[p + 1]):
                     top = max(top, free[bl_cells[j]])
                 prov_max_free[p] = top

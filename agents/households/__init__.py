@@ -134,18 +134,9 @@ def dwellings_on_1_january(year: int) -> float:
     """National dwelling stock on 1 January ``year``: CBS where known, interpolated
     geometrically between its years, and extrapolated beyond them at the growth of the two
     nearest years (0.99 %/yr after 2023, 0.71 %/yr before 2017)."""
-    known = sorted(DWELLINGS_BY_YEAR)
-    if year in DWELLINGS_BY_YEAR:
-        return DWELLINGS_BY_YEAR[year]
-    if year < known[0] or year > known[-1]:
-        a, b = known[:2] if year < known[0] else known[-2:]
-        rate = (DWELLINGS_BY_YEAR[b] / DWELLINGS_BY_YEAR[a]) ** (1.0 / (b - a))
-        base = a if year < known[0] else b
-        return DWELLINGS_BY_YEAR[base] * rate ** (year - base)
-    after = next(y for y in known if y > year)
-    before = known[known.index(after) - 1]
-    ratio = DWELLINGS_BY_YEAR[after] / DWELLINGS_BY_YEAR[before]
-    return DWELLINGS_BY_YEAR[before] * ratio ** ((year - before) / (after - before))
+    return population.by_year(DWELLINGS_BY_YEAR, year,
+                              DWELLINGS_BY_YEAR[2018] / DWELLINGS_BY_YEAR[2017],
+                              DWELLINGS_BY_YEAR[2023] / DWELLINGS_BY_YEAR[2022])
 
 
 def _start_top_up(blocks: Blocks, housed: np.ndarray, stock: np.ndarray,
