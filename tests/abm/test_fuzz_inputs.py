@@ -190,19 +190,7 @@ def _scenario_mutation(draw, data: dict) -> dict:
 def invalid_scenarios(draw) -> tuple[str, bytes]:
     """A library scenario after one to three mutations, as file bytes."""
     name = draw(st.sampled_from(sorted(SCENARIOS)))
-    data = SCENARIOS[name]
-    for _ in range(draw(st.integers(1, 3))):
-        try:  # on a copy: a later mutation may find junk where a table was; it is skipped
-            data = draw(_scenario_mutation(_copy(data)))
-        except (AttributeError, TypeError, IndexError, KeyError):
-            pass
-    body = to_toml(data).encode("utf-8")
-    layer = draw(st.sampled_from(["none", "none", "none", "syntax", "bytes"]))
-    if layer == "syntax":
-        body = _insert(body, draw(st.sampled_from(BROKEN)).encode(), draw(st.integers(0, 99)))
-    elif layer == "bytes":
-        body = _insert(body, draw(st.sampled_from(NOT_UTF8)), draw(st.integers(0, 99)))
-    return name, body
+    return name, _mutated_bytes(draw, SCENARIOS[name], _scenario_mutation)
 
 
 EXPERIMENT_OUT_OF_RANGE = {
@@ -220,13 +208,12 @@ def _copy(data: dict) -> dict:
     return json.loads(json.dumps(data))
 
 
-@st.composite
-def invalid_experiments(draw) -> bytes:
-    """experiments/examples/smoke.toml after one to three mutations, as file bytes."""
-    data = EXPERIMENT
+def _mutated_bytes(draw, data: dict, mutation) -> bytes:
+    """``data`` after one to three draws of ``mutation``, as TOML bytes, sometimes with a
+    syntax error or bytes that are not UTF-8 inserted."""
     for _ in range(draw(st.integers(1, 3))):
         try:  # on a copy: a later mutation may find junk where a table was; it is skipped
-            data = draw(_experiment_mutation(_copy(data)))
+            data = draw(mutation(_copy(data)))
         except (AttributeError, TypeError, IndexError, KeyError):
             pass
     body = to_toml(data).encode("utf-8")
@@ -236,6 +223,12 @@ def invalid_experiments(draw) -> bytes:
     elif layer == "bytes":
         body = _insert(body, draw(st.sampled_from(NOT_UTF8)), draw(st.integers(0, 99)))
     return body
+
+
+@st.composite
+def invalid_experiments(draw) -> bytes:
+    """experiments/examples/smoke.toml after one to three mutations, as file bytes."""
+    return _mutated_bytes(draw, EXPERIMENT, _experiment_mutation)
 
 
 @st.composite
